@@ -1,0 +1,30 @@
+# The two commands of the README: `make demo` (the main job) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job: a full draft, offline, on the embedded defaults.
+demo: $(STAMP)
+	$(BIN)/draftpod simulate --set NEO --players 8 --seed 1
+
+## The whole test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check draftpod bot scheduler tests bench
+	$(BIN)/ruff format --check draftpod bot scheduler tests bench
+
+clean:
+	rm -rf $(VENV) var out .pytest_cache

@@ -1,0 +1,5 @@
+import sys
+
+from draftpod.cli import main
+
+sys.exit(main())

@@ -1,0 +1,92 @@
+"""The import rules of the architecture, checked on the source so that they stay true."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imported_modules(package: str) -> dict[str, set[str]]:
+    """Every module imported (at any depth of the code) by each file of a package."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def violations(package: str, allowed: Callable[[str], bool]) -> list[str]:
+    return [
+        f"{path} imports {name}"
+        for path, names in imported_modules(package).items()
+        for name in sorted(names)
+        if not allowed(name)
+    ]
+
+
+def test_engine_imports_only_the_standard_library() -> None:
+    """bot/draft is pure: standard library and its own modules, nothing else."""
+    stdlib = sys.stdlib_module_names
+    forbidden = {"asyncio"}
+
+    def allowed(name: str) -> bool:
+        top = name.split(".")[0]
+        return name.startswith("bot.draft") or (top in stdlib and top not in forbidden)
+
+    assert violations("bot/draft", allowed) == []
+
+
+def test_scheduler_never_imports_the_bot() -> None:
+    """The scheduler is a separate process and must not depend on the bot's code."""
+    assert violations("scheduler", lambda name: name.split(".")[0] != "bot") == []
+
+
+def test_handler_library_stays_light() -> None:
+    """What the bot imports from the scheduler pulls in no APScheduler, aiohttp or SQLAlchemy."""
+    heavy = {"apscheduler", "aiohttp", "sqlalchemy", "alembic"}
+    light = {"scheduler/protocol.py", "scheduler/client.py"}
+    bad = [
+        f"{path} imports {name}"
+        for path, names in imported_modules("scheduler").items()
+        if path in light
+        for name in sorted(names)
+        if name.split(".")[0] in heavy
+    ]
+    assert bad == []
+
+
+def test_bot_imports_only_the_handler_library_from_the_scheduler() -> None:
+    """The bot may use scheduler.client and scheduler.protocol; nothing else is shared."""
+
+    def allowed(name: str) -> bool:
+        return not name.startswith("scheduler") or name in {
+            "scheduler.client",
+            "scheduler.protocol",
+        }
+
+    assert violations("bot", allowed) == []
+
+
+def test_renderer_never_imports_discord() -> None:
+    """The renderer turns cards into images; it knows nothing of Discord."""
+    assert violations("bot/render", lambda name: name.split(".")[0] != "discord") == []
+
+
+def test_production_code_never_imports_the_local_discord() -> None:
+    """Only the demo command and the tests use the local Discord stand-in."""
+    def allowed(name: str) -> bool:
+        return not name.startswith("bot.sandbox")
+
+    bad = [v for v in violations("bot", allowed) if not v.startswith("bot/sandbox/")]
+    assert bad == []
