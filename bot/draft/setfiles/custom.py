@@ -97,8 +97,8 @@ def _card(f: Fields, raw: Any, code: SetCode, i: int, taken: Mapping[CardId, Car
     costs = [face.mana_cost for face in faces] if layout in _SUMMED_LAYOUTS else [mana_cost]
     colours = f.colours(data, "colours", where) if "colours" in data else ()
     if not colours:
-        costs = [mana_cost, *(face.mana_cost for face in faces)]
-        colours = order_colours([c for cost in costs for c in colours_of_cost(cost)])
+        every_cost = [mana_cost, *(face.mana_cost for face in faces)]
+        colours = order_colours([c for cost in every_cost for c in colours_of_cost(cost)])
     return Card(
         id=unique_id(slug(name), taken),
         name=name,
