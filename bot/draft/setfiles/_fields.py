@@ -131,6 +131,8 @@ def mana_value_of_cost(mana_cost: str) -> float:
 
 def canonical_name(name: str) -> str:
     """A list name as MTGJSON spells it: a single ``/`` between halves becomes `` // ``."""
+    if "/" not in name and "  " not in name and name == name.strip():
+        return name
     name = " ".join(name.split())
     if "//" in name:
         return " // ".join(part.strip() for part in name.split("//"))
@@ -141,8 +143,11 @@ def canonical_name(name: str) -> str:
 
 def name_key(name: str) -> str:
     """A lookup key for names: case, accents and spacing folded ("Lórien" finds "Lorien")."""
-    folded = unicodedata.normalize("NFKD", canonical_name(name).casefold())
-    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = canonical_name(name).casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def slug(name: str) -> CardId:
