@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,8 +52,7 @@ def main() -> None:
     print(f"catalog   cold load:                     {cold:8.2f} ms  ({cold / base:.2f}x)")
     print(f"catalog   cached reload, nothing changed: {warm:7.2f} ms  ({warm / base:.2f}x)")
     for code, card_set in sorted(catalog.sets.items()):
-        rng = random.Random(1)
-        pod = best_ms(lambda cs=card_set, r=rng: open_packs(cs, 8, 3, r), 50)
+        pod = best_ms(partial(open_packs, card_set, 8, 3, random.Random(1)), 50)
         print(f"open_packs {code:5} 8 seats x 3 packs: {pod:8.3f} ms  ({pod / base:.3f}x)")
 
 

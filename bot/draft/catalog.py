@@ -163,8 +163,8 @@ class _Loader:
         deps = [path, *(path.with_name(path.stem + suffix) for suffix in COMPANION_SUFFIXES)]
         if path.suffix.lower() in CUBE_SUFFIXES:
             deps += self._retail_files
-        signature = (("", self.max_file_bytes, int(self.decode_yaml is not None)),)
-        signature += _signature(deps)
+        settings = ("", self.max_file_bytes, int(self.decode_yaml is not None))
+        signature: Signature = (settings, *_signature(deps))
         cached = self.cache.get(path, signature) if self.cache is not None else None
         if cached is not None:
             return cached

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.draft.cards import CardId
 from bot.draft.set_errors import SetFileError
 from bot.draft.setfiles import (
     CardIndex,
@@ -30,11 +31,11 @@ def test_mtgjson_builds_cards_sheets_and_faces() -> None:
     card_set = parse_mtgjson(mtgjson_doc(), SOURCE)
     assert card_set.code == "TST" and card_set.kind == "retail" and card_set.pack_size == 10
     assert card_set.booster is not None and card_set.booster.kind == "draft"
-    dfc = card_set.cards["d0"]  # type: ignore[index]
+    dfc = card_set.cards[CardId("d0")]
     assert [face.name for face in dfc.faces] == ["Front Face", "Back Face"]
     assert dfc.faces[1].power == "3" and dfc.front_name == "Front Face"
     assert "d0b" not in card_set.cards
-    assert card_set.cards["m0"].loyalty == "3"  # type: ignore[index]
+    assert card_set.cards[CardId("m0")].loyalty == "3"
     assert card_set.booster.sheets["common"].balance_colours
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.draft.collation import open_packs
-from bot.sets import load_catalog
+from bot.sets import Catalog, load_catalog
 from draftpod.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -16,18 +16,18 @@ SETS = ROOT / "sets"
 
 
 @pytest.fixture(scope="module")
-def catalog():  # type: ignore[no-untyped-def]
+def catalog() -> Catalog:
     limit = load_config(root=ROOT).sets.max_file_mb * 1024 * 1024
     return load_catalog(SETS, max_file_bytes=limit)
 
 
-def test_every_shipped_set_file_loads(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_every_shipped_set_file_loads(catalog: Catalog) -> None:
     """All shipped set files load under the configured size limit; all failures listed at once."""
     assert [str(error) for error in catalog.errors] == []
     assert {"NEO", "VOW", "AHC1", "DPS"} <= set(catalog.sets)
 
 
-def test_every_shipped_set_opens_a_full_pod(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_every_shipped_set_opens_a_full_pod(catalog: Catalog) -> None:
     """Each shipped set opens 8 x 3 packs of its pack size; every failure is listed."""
     failures = []
     for code, card_set in sorted(catalog.sets.items()):
@@ -48,7 +48,9 @@ def test_every_shipped_set_opens_a_full_pod(catalog) -> None:  # type: ignore[no
     ("code", "source", "at_least"),
     [("NEO", "draftmancer", 270), ("VOW", "17lands", 260), ("AHC1", "draftmancer", 450)],
 )
-def test_shipped_ratings_cover_their_sets(catalog, code: str, source: str, at_least: int) -> None:  # type: ignore[no-untyped-def]
+def test_shipped_ratings_cover_their_sets(
+    catalog: Catalog, code: str, source: str, at_least: int
+) -> None:
     """Shipped ratings attach to their set, from the expected source, for most of its cards."""
     ratings = catalog.get(code).ratings
     assert ratings.source == source and len(ratings.overall) >= at_least

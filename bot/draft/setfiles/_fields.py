@@ -83,12 +83,11 @@ class Fields:
 
     def rarity(self, data: Mapping[str, Any], where: str) -> Rarity:
         value = self.get(data, "rarity", str, where)
-        rarity = value.lower()
-        if rarity == "bonus":
-            rarity = "special"
-        if rarity not in RARITIES:
-            raise self.fail(f"{where}.rarity", f"unknown rarity {value!r}")
-        return rarity  # type: ignore[return-value]
+        lowered = "special" if value.lower() == "bonus" else value.lower()
+        for rarity in RARITIES:
+            if rarity == lowered:
+                return rarity
+        raise self.fail(f"{where}.rarity", f"unknown rarity {value!r}")
 
     def _check(self, value: Any, kind: type[T], where: str) -> T:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
