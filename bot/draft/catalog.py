@@ -274,3 +274,5 @@ class _Loader:
             raise
         except ValueError as exc:
             raise SetFileError(path, "", f"not valid YAML: {exc}") from exc
+        except RecursionError as exc:
+            raise SetFileError(path, "", "YAML nested too deeply") from exc
