@@ -57,21 +57,18 @@ class CatalogEntry:
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    """Sets keyed by upper-case code, and the files that failed to load."""
+    """Sets keyed by upper-case code, what was found about each, and the files that failed."""
 
+    sets: Mapping[str, CardSet]
     entries: Mapping[str, CatalogEntry]
     errors: tuple[SetFileError, ...] = ()
 
-    @property
-    def sets(self) -> dict[str, CardSet]:
-        return {code: entry.card_set for code, entry in self.entries.items()}
-
     def get(self, code: str) -> CardSet:
         """The set with this code, any case; :class:`UnknownSet` otherwise."""
-        entry = self.entries.get(code.strip().upper())
-        if entry is None:
-            raise UnknownSet(code, tuple(sorted(self.entries)))
-        return entry.card_set
+        found = self.sets.get(code.strip().upper())
+        if found is None:
+            raise UnknownSet(code, tuple(sorted(self.sets)))
+        return found
 
 
 def load_catalog(
@@ -98,7 +95,11 @@ def load_catalog(
     for path in chosen:
         if path.suffix.lower() != ".json":
             loader.load(path)
-    return Catalog(entries=loader.entries, errors=tuple(loader.errors))
+    return Catalog(
+        sets={code: entry.card_set for code, entry in loader.entries.items()},
+        entries=loader.entries,
+        errors=tuple(loader.errors),
+    )
 
 
 def _is_set_file(path: Path) -> bool:
