@@ -185,7 +185,7 @@ def _build(cls: type[Any], raw: Mapping[str, Any], prefix: str, where: str) -> A
 
 
 def _coerce(hint: Any, value: Any, dotted: str, where: str) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(value, Mapping):
             raise ConfigError(f"{where}: '{dotted}' must be a mapping of settings")
         return _build(hint, value, prefix=f"{dotted}.", where=where)

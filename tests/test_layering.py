@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -85,6 +84,7 @@ def test_renderer_never_imports_discord() -> None:
 
 def test_production_code_never_imports_the_local_discord() -> None:
     """Only the demo command and the tests use the local Discord stand-in."""
+
     def allowed(name: str) -> bool:
         return not name.startswith("bot.sandbox")
 
