@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from bot.draft.autopick import AutoPick, AutoPicker
 from bot.draft.cards import Card, CardId, CardSet
+from bot.draft.collation import open_packs
 from bot.draft.errors import (
     CardMismatch,
     DraftNotStarted,
@@ -125,14 +126,14 @@ class Pod:
             raise PodSetupError("a pod needs at least one seat")
         if packs_per_seat < 1:
             raise PodSetupError(f"packs per seat must be at least 1, not {packs_per_seat}")
-        if collate is None:
-            from bot.draft.collation import open_packs as collate
         self.seed = seed
         self.card_set = card_set
         self.seats = tuple(seats)
         self.packs_per_seat = packs_per_seat
         self.autopicker = AutoPicker(card_set.ratings, colour_commit_after)
-        opened = collate(card_set, len(self.seats), packs_per_seat, collation_rng(seed))
+        opened = (collate or open_packs)(
+            card_set, len(self.seats), packs_per_seat, collation_rng(seed)
+        )
         self.packs: tuple[tuple[tuple[Card, ...], ...], ...] = tuple(
             tuple(tuple(pack) for pack in round_packs) for round_packs in opened
         )
