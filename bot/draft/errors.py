@@ -106,3 +106,12 @@ class ReplayMismatch(DraftError):
         super().__init__(f"pick log entry {position}: {reason}")
         self.position = position
         self.reason = reason
+
+
+class LogFormatError(DraftError):
+    """A draft log that cannot be read; names the line (from 1) and what is wrong with it."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
