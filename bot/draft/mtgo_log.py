@@ -22,7 +22,7 @@ from bot.draft.errors import LogFormatError
 from bot.draft.pod import Pod
 from bot.draft.records import pick_position
 
-_SLASHED_LAYOUTS = frozenset({"split", "aftermath"})
+SLASHED_LAYOUTS = frozenset({"split", "aftermath"})
 _PICK_LINE = re.compile(r"^Pack (\d+) pick (\d+):\s*$")
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 INDENT = "    "
@@ -63,7 +63,7 @@ def mtgo_card_name(card: Card) -> str:
     """The name MTGO writes: ``Life/Death`` for split cards, the front face for other two-faced."""
     if " // " not in card.name:
         return card.name
-    if card.layout in _SLASHED_LAYOUTS:
+    if card.layout in SLASHED_LAYOUTS:
         return "/".join(card.name.split(" // "))
     return card.front_name
 
