@@ -103,16 +103,17 @@ class AutoPicker:
         self._worth[name] = value
         return value
 
+    def colours(self, pool: Sequence[Card]) -> tuple[Colour, ...]:
+        """The pool's two strongest colours, each card weighted by its worth."""
+        for card in pool:
+            self.worth(card)
+        return pool_colours(pool, self._worth)
+
     def choose(self, pack: Sequence[Card], pool: Sequence[Card], rng: random.Random) -> AutoPick:
         """The pick for ``pack`` given the drafter's ``pool`` so far; ties go to ``rng``."""
         if not pack:
             raise ValueError("cannot choose from an empty pack")
-        committed = len(pool) >= self.commit_after
-        colours: tuple[Colour, ...] = ()
-        if committed:
-            for card in pool:
-                self.worth(card)
-            colours = pool_colours(pool, self._worth)
+        colours = self.colours(pool) if len(pool) >= self.commit_after else ()
         pair_table = self._by_pair.get(frozenset(colours)) if len(colours) == 2 else None
         strength = min(1.0, (len(pool) - self.commit_after + 1) / _RAMP_PICKS) if colours else 0.0
         wanted = set(colours)
