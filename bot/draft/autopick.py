@@ -11,7 +11,7 @@ not all favour the first slot of a sheet.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.draft.cards import COLOURS, Card, Colour, Ratings
@@ -60,14 +60,17 @@ def card_colours(card: Card) -> tuple[Colour, ...]:
 
 
 def pool_colours(
-    pool: Sequence[Card], worth: Mapping[str, float] | None = None
+    pool: Sequence[Card], worth: Callable[[Card], float] | None = None
 ) -> tuple[Colour, ...]:
-    """The pool's two strongest colours in WUBRG order (one if it has only one, none if none)."""
+    """The pool's two strongest colours in WUBRG order (one if it has only one, none if none).
+
+    Each card adds its ``worth`` (0.5 without one), shared among its colours.
+    """
     weights = dict.fromkeys(COLOURS, 0.0)
     for card in pool:
         colours = card.colours
         if colours:
-            share = (worth[card.name] if worth and card.name in worth else 0.5) / len(colours)
+            share = (worth(card) if worth else 0.5) / len(colours)
             for colour in colours:
                 weights[colour] += share
     ranked = sorted((c for c in COLOURS if weights[c] > 0), key=lambda c: -weights[c])[:2]
@@ -84,6 +87,7 @@ class AutoPicker:
         self.commit_after = commit_after
         self._worth: dict[str, float] = {}
         self._rated: dict[str, bool] = {}
+        self._needs: dict[str, frozenset[Colour]] = {}
         self._by_pair: dict[frozenset[str], Mapping[str, float]] = {
             frozenset(key): table for key, table in ratings.by_colours.items() if len(key) == 2
         }
@@ -105,9 +109,7 @@ class AutoPicker:
 
     def colours(self, pool: Sequence[Card]) -> tuple[Colour, ...]:
         """The pool's two strongest colours, each card weighted by its worth."""
-        for card in pool:
-            self.worth(card)
-        return pool_colours(pool, self._worth)
+        return pool_colours(pool, self.worth)
 
     def choose(self, pack: Sequence[Card], pool: Sequence[Card], rng: random.Random) -> AutoPick:
         """The pick for ``pack`` given the drafter's ``pool`` so far; ties go to ``rng``."""
@@ -125,7 +127,9 @@ class AutoPicker:
                 if paired is not None:
                     score = paired
             if strength:
-                needs = card_colours(card)
+                needs = self._needs.get(card.name)
+                if needs is None:
+                    needs = self._needs[card.name] = frozenset(card_colours(card))
                 if not needs or wanted.issuperset(needs):
                     score += _FIT_BONUS * strength
                 elif wanted.isdisjoint(needs):
