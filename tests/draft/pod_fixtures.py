@@ -47,7 +47,7 @@ def synthetic_set(
             rarity = _RARITY_CYCLE[i % len(_RARITY_CYCLE)]
             cards.append(make_card(number, f"{colour} Card {i}", colours=(colour,), rarity=rarity))
             number += 1
-    extras = [
+    extras: list[tuple[str, tuple[Colour, ...], str, str]] = [
         ("Life // Death", ("B",), "split", "Sorcery // Sorcery"),
         ("Fire // Ice", ("U", "R"), "split", "Instant // Instant"),
         ("Moth Rite // Imperial Moth", ("W",), "transform", "Enchantment — Saga"),

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.draft.errors import NoSuchCard, NoSuchPick, NotYourTurn, StalePick
 from bot.draft.pod import Pod, replay
-from bot.draft.records import Seat
+from bot.draft.records import Seat, SeatKind
 from tests.draft.pod_fixtures import deal, synthetic_set
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -20,7 +20,9 @@ FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 @st.composite
 def pods(draw: st.DrawFn) -> tuple[Pod, random.Random]:
     seats = draw(st.integers(min_value=1, max_value=8))
-    kinds = draw(st.lists(st.sampled_from(["player", "bot"]), min_size=seats, max_size=seats))
+    kinds: list[SeatKind] = draw(
+        st.lists(st.sampled_from(["player", "bot"]), min_size=seats, max_size=seats)
+    )
     pack_size = draw(st.integers(min_value=1, max_value=15))
     packs = draw(st.integers(min_value=1, max_value=3))
     seed = draw(st.integers(min_value=0, max_value=2**32))
