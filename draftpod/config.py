@@ -81,12 +81,18 @@ class RenderConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SetsConfig:
+    max_file_mb: int
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     paths: PathsConfig
     draft: DraftConfig
     scheduler: SchedulerConfig
     bot: BotConfig
     render: RenderConfig
+    sets: SetsConfig
     source: tuple[str, ...] = field(default=(), compare=False)
 
     def sqlite_url(self, name: str) -> str:
@@ -144,7 +150,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _merge(base: dict[str, Any], override: Mapping[str, Any], where: str, prefix: str) -> dict[str, Any]:
+def _merge(
+    base: dict[str, Any], override: Mapping[str, Any], where: str, prefix: str
+) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
         dotted = f"{prefix}{key}"

@@ -3,11 +3,13 @@
 Everything random comes from the ``rng`` argument, drawn in a fixed order, so the same seed opens
 the same packs; :func:`open_packs` is what ``replay`` relies on.
 
-* **Sheets.** A booster variant is chosen with probability weight/total; each of its sheets gives
-  ``count`` cards, each drawn with probability weight/total among the cards not yet drawn from that
-  sheet for this pack (repeated draws are rejected, which is the same distribution as removing the
-  drawn card). A ``balanceColors`` sheet first gives one card of each colour, drawn by weight among
-  that colour's cards, when the sheet has that colour and enough slots; the rest are drawn as usual.
+* **Sheets.** A booster variant is chosen with probability weight/total; its sheets are drawn in
+  the variant's order, each giving ``count`` cards, each drawn with probability weight/total among
+  the sheet's cards not already in the pack (repeated draws are rejected, which is the same
+  distribution as removing the drawn card). Sheets may share cards (NEO's land and common sheets
+  share the dual lands; a foil sheet shares everything), and a pack never holds a card twice unless
+  a sheet has nothing else left. A ``balanceColors`` sheet first gives one card of each colour,
+  drawn by weight among that colour's cards, when the sheet has that colour and enough slots.
 * **Rarity default** (sets without booster data): one rare or mythic (a mythic 1 time in 8 when the
   set has mythics), three uncommons, commons to fill, and one basic land when the set has basics.
 * **Cubes** are shuffled once and dealt without replacement across the whole pod.
@@ -64,7 +66,9 @@ class _Table:
         )
 
     def draw(self, rng: random.Random, taken: set[CardId]) -> CardId:
-        """One id by weight, never one in ``taken`` (the caller guarantees one is left)."""
+        """One id by weight, never one in ``taken`` unless the table has nothing else."""
+        if taken and taken.issuperset(self.ids):
+            taken = set()
         total = self.cumulative[-1]
         for _ in range(_REJECTIONS_BEFORE_EXACT):
             card_id = self.ids[bisect_right(self.cumulative, rng.random() * total)]
@@ -108,13 +112,13 @@ class _SheetOpener:
     def open(self, rng: random.Random) -> Pack:
         variant = self.booster.variants[int(self.variants.draw(rng, set()))]
         pack: list[Card] = []
+        taken: set[CardId] = set()
         for sheet_name, count in variant.contents:
-            taken: set[CardId] = set()
             drawn: list[CardId] = []
             colours = self.colour_tables.get(sheet_name, {})
             if colours and count >= len(COLOURS):
                 for table in colours.values():
-                    if not set(table.ids) <= taken:
+                    if not taken.issuperset(table.ids):
                         drawn.append(table.draw(rng, taken))
                         taken.add(drawn[-1])
             table = self.tables[sheet_name]
@@ -148,7 +152,7 @@ class _RarityOpener:
     def _slot(self, rng: random.Random, rarities: Sequence[str], taken: set[CardId]) -> CardId:
         for rarity in rarities:
             table = self.pools.get(rarity)
-            if table is not None and not set(table.ids) <= taken:
+            if table is not None and not taken.issuperset(table.ids):
                 return table.draw(rng, taken)
         # Every pool asked for is exhausted: a small set repeats a common rather than short a pack.
         return self.pools["common"].draw(rng, set())

@@ -101,11 +101,11 @@ def build_cube(
     by_key: dict[str, CardId] = {}
     cube_list: list[CardId] = []
     for entry in cube.entries:
-        key = name_key(entry.name)
+        found = next((c for c in (i.find(entry.name) for i in indexes) if c), None)
+        if found is None:
+            raise SetFileError(source, f"line {entry.line}", f"no card data for {entry.name!r}")
+        key = name_key(found.name)
         if key not in by_key:
-            found = next((c for c in (i.find(entry.name) for i in indexes) if c), None)
-            if found is None:
-                raise SetFileError(source, f"line {entry.line}", f"no card data for {entry.name!r}")
             card_id = unique_id(slug(found.name), cards)
             number = found.number
             if entry.printing is not None:

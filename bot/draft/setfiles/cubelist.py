@@ -129,7 +129,7 @@ def _named(
     if not 1 <= count <= _MAX_COPIES:
         raise SetFileError(source, where, f"count must be between 1 and {_MAX_COPIES}, not {count}")
     canonical = canonical_name(name)
-    if not canonical or canonical.startswith("//") or canonical.endswith("//"):
+    if not all(part.strip() for part in canonical.split("//")):
         raise SetFileError(source, where, f"not a card name: {name!r}")
     return CubeEntry(name=canonical, count=count, line=number, printing=printing)
 

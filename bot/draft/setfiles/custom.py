@@ -44,6 +44,8 @@ FACE_KEYS = frozenset(
     {"name", "mana_cost", "type", "text", "colours", "power", "toughness", "loyalty"}
 )
 MIN_PACK, MAX_PACK = 6, 20
+# A split card's mana value is the total of its halves; other multi-face cards count the front.
+_SUMMED_LAYOUTS = frozenset({"split", "aftermath"})
 
 
 def parse_custom_set(doc: Any, source: Path) -> CardSet:
@@ -87,13 +89,16 @@ def _card(f: Fields, raw: Any, code: SetCode, i: int, taken: Mapping[CardId, Car
     )
     if len(faces) == 1:
         raise f.fail(f"{where}.faces", "a multi-face card needs at least two faces")
-    if faces:
-        name = " // ".join(face.name for face in faces)
+    layout = f.opt(data, "layout", str, where, "transform" if faces else "normal")
+    if faces and name != " // ".join(face.name for face in faces):
+        joined = " // ".join(face.name for face in faces)
+        raise f.fail(f"{where}.name", f"a multi-face card is named after its faces: {joined!r}")
     mana_cost = f.opt(data, "mana_cost", str, where, faces[0].mana_cost if faces else "")
+    costs = [face.mana_cost for face in faces] if layout in _SUMMED_LAYOUTS else [mana_cost]
     colours = f.colours(data, "colours", where) if "colours" in data else ()
     if not colours:
-        costs = [mana_cost, *(face.mana_cost for face in faces)]
-        colours = order_colours([c for cost in costs for c in colours_of_cost(cost)])
+        every_cost = [mana_cost, *(face.mana_cost for face in faces)]
+        colours = order_colours([c for cost in every_cost for c in colours_of_cost(cost)])
     return Card(
         id=unique_id(slug(name), taken),
         name=name,
@@ -101,7 +106,9 @@ def _card(f: Fields, raw: Any, code: SetCode, i: int, taken: Mapping[CardId, Car
         number=f.text(data, "number", where) or str(i + 1),
         rarity=f.rarity(data, where),
         mana_cost=mana_cost,
-        mana_value=f.opt(data, "mana_value", float, where, mana_value_of_cost(mana_cost)),
+        mana_value=f.opt(
+            data, "mana_value", float, where, sum(mana_value_of_cost(c) for c in costs)
+        ),
         colours=colours,
         colour_identity=colours,
         type_line=f.opt(data, "type", str, where, faces[0].type_line if faces else ""),
@@ -109,7 +116,7 @@ def _card(f: Fields, raw: Any, code: SetCode, i: int, taken: Mapping[CardId, Car
         power=f.text(data, "power", where) or (faces[0].power if faces else None),
         toughness=f.text(data, "toughness", where) or (faces[0].toughness if faces else None),
         loyalty=f.text(data, "loyalty", where) or (faces[0].loyalty if faces else None),
-        layout=f.opt(data, "layout", str, where, "transform" if faces else "normal"),
+        layout=layout,
         faces=faces,
     )
 

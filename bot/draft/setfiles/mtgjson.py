@@ -42,8 +42,12 @@ def booster_kinds(doc: Any) -> tuple[str, ...]:
     return tuple(booster) if isinstance(booster, Mapping) else ()
 
 
-def parse_mtgjson(doc: Any, source: Path) -> CardSet:
-    """Build a :class:`CardSet` from a decoded MTGJSON v5 set file."""
+def parse_mtgjson(doc: Any, source: Path, *, kind: str | None = None) -> CardSet:
+    """Build a :class:`CardSet` from a decoded MTGJSON v5 set file.
+
+    ``kind`` names the booster kind to use (an error if the file lacks it); by default the first
+    of :data:`BOOSTER_KINDS` that the file has.
+    """
     f = Fields(source)
     data = f.mapping(f.mapping(doc, "").get("data"), "data")
     code = SetCode(f.get(data, "code", str, "data").upper())
@@ -55,7 +59,7 @@ def parse_mtgjson(doc: Any, source: Path) -> CardSet:
         uuid = f.get(entry, "uuid", str, f"data.cards[{index}]")
         entries[uuid] = (index, entry)
 
-    booster = _booster(f, data, entries)
+    booster = _booster(f, data, entries, kind)
     if booster is None:
         wanted = _main_set_uuids(f, data, entries)
     else:
@@ -79,13 +83,16 @@ def parse_mtgjson(doc: Any, source: Path) -> CardSet:
 
 
 def _booster(
-    f: Fields, data: Mapping[str, Any], entries: Mapping[str, tuple[int, Mapping[str, Any]]]
+    f: Fields,
+    data: Mapping[str, Any],
+    entries: Mapping[str, tuple[int, Mapping[str, Any]]],
+    wanted: str | None,
 ) -> BoosterSpec | None:
     raw = data.get("booster")
-    if raw is None:
-        return None
-    boosters = f.mapping(raw, "data.booster")
-    kind = next((k for k in BOOSTER_KINDS if k in boosters), None)
+    boosters = f.mapping(raw, "data.booster") if raw is not None else {}
+    if wanted is not None and wanted not in boosters:
+        raise f.fail("data.booster", f"no booster kind {wanted!r}")
+    kind = wanted or next((k for k in BOOSTER_KINDS if k in boosters), None)
     if kind is None:
         return None
     where = f"data.booster.{kind}"
