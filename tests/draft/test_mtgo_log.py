@@ -171,6 +171,7 @@ FILENAMES = [
         ('a/b\\c:d*"e', date(2026, 1, 2), "5", ("NEO",)),
         "a_b_c_d_e-2026.1.2-5-NEO.txt",
     ),
+    ("spaces", ("Bot 1", date(2026, 1, 2), "5", ("NEO",)), "Bot_1-2026.1.2-5-NEO.txt"),
     ("dots only", ("..", date(2026, 10, 12), "5", ("NEO",)), "_-2026.10.12-5-NEO.txt"),
     ("unicode kept", ("Lórien", date(2026, 1, 2), "5", ("VOW",)), "Lórien-2026.1.2-5-VOW.txt"),
 ]

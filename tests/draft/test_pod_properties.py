@@ -39,10 +39,13 @@ def step(pod: Pod, rng: random.Random) -> None:
     pod.pick(view.seat, view.pick_no, rng.randrange(len(view.pack)))
 
 
-def run(pod: Pod, rng: random.Random) -> None:
+def run(pod: Pod, rng: random.Random, steps: int | None = None) -> None:
+    """Start the pod and make ``steps`` player picks, or all of them."""
     pod.start()
-    while not pod.finished:
+    made = 0
+    while not pod.finished and (steps is None or made < steps):
         step(pod, rng)
+        made += 1
 
 
 @FAST
@@ -95,12 +98,7 @@ def test_repeated_stale_and_early_picks_change_nothing(
 ) -> None:
     """A repeat is a no-op; a stale, early or out-of-pack pick is refused and changes nothing."""
     pod, rng = case
-    pod.start()
-    steps = data.draw(st.integers(min_value=0, max_value=pod.total_picks * len(pod.seats)))
-    for _ in range(steps):
-        if pod.finished:
-            break
-        step(pod, rng)
+    run(pod, rng, data.draw(st.integers(min_value=0, max_value=pod.total_picks * len(pod.seats))))
     before = pod.state()
     for record in pod.picks[-5:]:
         assert pod.pick(record.seat, record.pick_no, record.index) == []
@@ -127,12 +125,7 @@ def test_repeated_stale_and_early_picks_change_nothing(
 def test_replay_equals_the_live_state(case: tuple[Pod, random.Random], data: st.DataObject) -> None:
     """Replaying the pick log at any point rebuilds queues, pools, views and the log exactly."""
     pod, rng = case
-    pod.start()
-    steps = data.draw(st.integers(min_value=0, max_value=pod.total_picks * len(pod.seats)))
-    for _ in range(steps):
-        if pod.finished:
-            break
-        step(pod, rng)
+    run(pod, rng, data.draw(st.integers(min_value=0, max_value=pod.total_picks * len(pod.seats))))
     again = replay(
         pod.seed,
         pod.card_set,
