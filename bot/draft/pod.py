@@ -39,6 +39,7 @@ from bot.draft.events import (
     PackReady,
     PickMade,
     RoundStarted,
+    SeatFinished,
     SeatIdle,
 )
 from bot.draft.records import Direction, Picker, PickRecord, Seat, pick_position
@@ -358,7 +359,8 @@ class Pod:
             else:
                 events.append(DraftFinished(len(self._log)))
         elif self.seats[seat].kind != "bot":
-            events.append(SeatIdle(seat, pick_no + 1))
+            done = pick_no == self.total_picks
+            events.append(SeatFinished(seat) if done else SeatIdle(seat, pick_no + 1))
 
     def _settle_bots(self) -> bool:
         """Make every bot pick that is due, even while bots are held back; True if any was."""

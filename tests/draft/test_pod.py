@@ -25,6 +25,7 @@ from bot.draft.events import (
     PackReady,
     PickMade,
     RoundStarted,
+    SeatFinished,
     SeatIdle,
 )
 from bot.draft.pod import Packs, Pod, replay
@@ -249,3 +250,15 @@ def test_replay_of_a_players_only_log_lets_bots_catch_up() -> None:
     players_only = [r for r in pod.picks if r.by != "bot"]
     again = replay(8, pod.card_set, seats, players_only, collate=deal)
     assert again.finished and again.state().pools == pod.state().pools
+
+
+def test_a_seat_done_before_the_others_is_told_it_has_finished() -> None:
+    """A player's last pick while others still draft gives SeatFinished, not SeatIdle."""
+    pod = players_pod(seats=2, pack_size=2, packs=1)
+    pod.start()
+    pod.pick(0, 1, 0)
+    pod.pick(1, 1, 0)
+    events = pod.pick(0, 2, 0)
+    assert events[-1] == SeatFinished(0)
+    assert pod.view(0).finished and not pod.finished
+    assert pod.pick(1, 2, 0)[-1] == DraftFinished(4)

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.draft.errors import NoSuchCard, NoSuchPick, NotYourTurn, StalePick
+from bot.draft.events import PackReady, SeatFinished, SeatIdle
 from bot.draft.pod import Pod, replay
 from bot.draft.records import Seat, SeatKind
 from tests.draft.pod_fixtures import deal, synthetic_set
@@ -141,3 +142,34 @@ def test_replay_equals_the_live_state(case: tuple[Pod, random.Random], data: st.
     assert [again.seen(s) for s in range(len(pod.seats))] == [
         pod.seen(s) for s in range(len(pod.seats))
     ]
+
+
+@FAST
+@given(pods())
+def test_every_player_pick_is_announced_once_in_order(case: tuple[Pod, random.Random]) -> None:
+    """Each player seat gets PackReady for picks 1..total once each, a wait only between them."""
+    pod, rng = case
+    events = pod.start()
+    while not pod.finished:
+        ready = [view for view in map(pod.view, range(len(pod.seats))) if view.pack]
+        view = rng.choice(ready)
+        events += pod.pick(view.seat, view.pick_no, rng.randrange(len(view.pack)))
+    for seat, info in enumerate(pod.seats):
+        mine = [
+            e
+            for e in events
+            if isinstance(e, PackReady | SeatIdle | SeatFinished) and e.seat == seat
+        ]
+        if info.is_bot:
+            assert mine == []
+            continue
+        expected = 1
+        for event in mine:
+            if isinstance(event, PackReady):
+                assert event.pick_no == expected
+                expected += 1
+            elif isinstance(event, SeatIdle):
+                assert event.next_pick_no == expected <= pod.total_picks
+            else:
+                assert expected == pod.total_picks + 1 and event is mine[-1]
+        assert expected == pod.total_picks + 1
