@@ -97,14 +97,6 @@ class PodState:
     picks: tuple[PickRecord, ...]
 
 
-class _Pack:
-    __slots__ = ("cards", "origin")
-
-    def __init__(self, origin: int, cards: Iterable[Card]) -> None:
-        self.origin = origin
-        self.cards = list(cards)
-
-
 class Pod:
     """One draft. Construct, :meth:`start`, then :meth:`pick` until :attr:`finished`.
 
@@ -142,7 +134,7 @@ class Pod:
         self.total_picks = packs_per_seat * self.pack_size
         self.started = False
         self.round = 0
-        self._queues: list[deque[_Pack]] = [deque() for _ in self.seats]
+        self._queues: list[deque[list[Card]]] = [deque() for _ in self.seats]
         self._pools: list[list[Card]] = [[] for _ in self.seats]
         self._seen: list[list[tuple[Card, ...]]] = [[] for _ in self.seats]
         self._by_seat: list[list[PickRecord]] = [[] for _ in self.seats]
@@ -201,7 +193,7 @@ class Pod:
             pick_no=pick_no,
             pack_no=pack_no,
             pick_in_pack=pick_in_pack,
-            pack=tuple(queue[0].cards) if queue else (),
+            pack=tuple(queue[0]) if queue else (),
             queued=max(0, len(queue) - 1),
             picks=tuple(self._pools[seat]),
             passing=direction_of(pack_no),
@@ -213,8 +205,7 @@ class Pod:
             round=self.round,
             finished=self.finished,
             queues=tuple(
-                tuple(tuple(card.id for card in pack.cards) for pack in queue)
-                for queue in self._queues
+                tuple(tuple(card.id for card in pack) for pack in queue) for queue in self._queues
             ),
             pools=tuple(tuple(card.id for card in pool) for pool in self._pools),
             picks=tuple(self._log),
@@ -229,7 +220,7 @@ class Pod:
         if not queue:
             raise NotYourTurn(seat, pick_no, pick_no)
         return self.autopicker.choose(
-            queue[0].cards, self._pools[seat], autopick_rng(self.seed, seat, pick_no)
+            queue[0], self._pools[seat], autopick_rng(self.seed, seat, pick_no)
         )
 
     # -- changing ---------------------------------------------------------------------------
@@ -275,7 +266,7 @@ class Pod:
         queue = self._queues[seat]
         if pick_no > current or not queue:
             raise NotYourTurn(seat, pick_no, current)
-        cards = queue[0].cards
+        cards = queue[0]
         if not 0 <= index < len(cards):
             raise NoSuchCard(seat, pick_no, index, len(cards))
         if card_id is not None and cards[index].id != card_id:
@@ -315,7 +306,7 @@ class Pod:
         pack_no = self.round + 1
         events.append(RoundStarted(pack_no, direction_of(pack_no)))
         for seat, cards in enumerate(self.packs[self.round]):
-            self._queues[seat].append(_Pack(seat, cards))
+            self._queues[seat].append(list(cards))
         self._left_in_round = len(self.seats) * self.pack_size
         for seat in range(len(self.seats)):
             self._announce(seat, events)
@@ -327,14 +318,14 @@ class Pod:
         pick_no = len(self._by_seat[seat]) + 1
         pack_no, pick_in_pack = pick_position(pick_no, self.pack_size)
         events.append(
-            PackReady(seat, pick_no, pack_no, pick_in_pack, len(queue[0].cards), len(queue) - 1)
+            PackReady(seat, pick_no, pack_no, pick_in_pack, len(queue[0]), len(queue) - 1)
         )
 
     def _take(self, seat: int, index: int, by: Picker, reason: str, events: list[Event]) -> None:
         queue = self._queues[seat]
         pack = queue.popleft()
-        self._seen[seat].append(tuple(pack.cards))
-        card = pack.cards.pop(index)
+        self._seen[seat].append(tuple(pack))
+        card = pack.pop(index)
         pick_no = len(self._by_seat[seat]) + 1
         record = PickRecord(seat, pick_no, index, card.id, by)
         self._by_seat[seat].append(record)
@@ -342,12 +333,12 @@ class Pod:
         self._pools[seat].append(card)
         events.append(PickMade(record, reason))
         self._left_in_round -= 1
-        if pack.cards:
+        if pack:
             step = 1 if self.round % 2 == 0 else -1
             target = (seat + step) % len(self.seats)
             target_queue = self._queues[target]
             target_queue.append(pack)
-            events.append(PackPassed(seat, target, self.round + 1, len(pack.cards)))
+            events.append(PackPassed(seat, target, self.round + 1, len(pack)))
             if len(target_queue) == 1 and target != seat:
                 self._announce(target, events)
         if queue:
@@ -384,7 +375,7 @@ class Pod:
                 if queue:
                     pick_no = len(self._by_seat[seat]) + 1
                     choice = self.autopicker.choose(
-                        queue[0].cards, self._pools[seat], autopick_rng(self.seed, seat, pick_no)
+                        queue[0], self._pools[seat], autopick_rng(self.seed, seat, pick_no)
                     )
                     self._take(seat, choice.index, "bot", choice.reason, events)
                     progressed = True
