@@ -247,9 +247,10 @@ class Pod:
     ) -> list[Event]:
         """Take the card at ``index`` of the pack the seat holds at ``pick_no``.
 
-        The same ``(seat, pick_no, index)`` again returns no events; another index for a pick
-        already made raises :class:`StalePick`. ``card_id``, when given, must be the card at
-        ``index`` (a guard against a menu built from another pack).
+        The same pick again (same index, same ``by``) returns no events; anything else for a
+        pick already made raises :class:`StalePick`, so a player whose time ran out is told.
+        ``card_id``, when given, must be the card at ``index`` (a guard against a menu built from
+        another pack).
         """
         self._check_seat(seat)
         if not self.started:
@@ -258,7 +259,7 @@ class Pod:
         current = len(done) + 1
         if 1 <= pick_no < current:
             record = done[pick_no - 1]
-            if record.index == index and card_id in (None, record.card_id):
+            if record.index == index and record.by == by and card_id in (None, record.card_id):
                 return []
             raise StalePick(seat, pick_no, current)
         if pick_no < 1 or pick_no > self.total_picks:

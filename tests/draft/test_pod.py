@@ -262,3 +262,14 @@ def test_a_seat_done_before_the_others_is_told_it_has_finished() -> None:
     assert events[-1] == SeatFinished(0)
     assert pod.view(0).finished and not pod.finished
     assert pod.pick(1, 2, 0)[-1] == DraftFinished(4)
+
+
+def test_a_player_pick_after_the_timeout_took_the_same_card_is_stale() -> None:
+    """When the time-out won, the player's late pick is refused even for the same card."""
+    pod = players_pod()
+    pod.start()
+    (made, *_) = pod.autopick(0, 1)
+    assert isinstance(made, PickMade)
+    with pytest.raises(StalePick):
+        pod.pick(0, 1, made.record.index)
+    assert pod.pick(0, 1, made.record.index, by="timeout") == []

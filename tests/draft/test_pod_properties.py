@@ -102,9 +102,9 @@ def test_repeated_stale_and_early_picks_change_nothing(
     run(pod, rng, data.draw(st.integers(min_value=0, max_value=pod.total_picks * len(pod.seats))))
     before = pod.state()
     for record in pod.picks[-5:]:
-        assert pod.pick(record.seat, record.pick_no, record.index) == []
+        assert pod.pick(record.seat, record.pick_no, record.index, by=record.by) == []
         with pytest.raises(StalePick):
-            pod.pick(record.seat, record.pick_no, record.index + 1)
+            pod.pick(record.seat, record.pick_no, record.index + 1, by=record.by)
     for seat in range(len(pod.seats)):
         view = pod.view(seat)
         if view.finished:
