@@ -62,7 +62,8 @@ def parse_cube_cards(doc: Any, source: Path) -> CardIndex:
         where = f"cards[{i}]"
         record = f.mapping(raw, where)
         name = f.get(record, "name", str, where)
-        printing = record.get("printing") if isinstance(record.get("printing"), Mapping) else {}
+        raw_printing = record.get("printing")
+        printing: Mapping[str, Any] = raw_printing if isinstance(raw_printing, Mapping) else {}
         mana_cost = f.opt(record, "manaCost", str, where, "")
         faces = tuple(
             _face(f, face, f"{where}.faces[{j}]")
