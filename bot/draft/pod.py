@@ -117,6 +117,11 @@ class Pod:
     ) -> None:
         if not seats:
             raise PodSetupError("a pod needs at least one seat")
+        names = [seat.name for seat in seats]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            # Logs name players, and MTGO log file names are made from them.
+            raise PodSetupError(f"seat names must differ; more than one seat is named {twice[0]!r}")
         if packs_per_seat < 1:
             raise PodSetupError(f"packs per seat must be at least 1, not {packs_per_seat}")
         self.seed = seed

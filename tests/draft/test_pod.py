@@ -202,8 +202,13 @@ def _uneven(card_set: object, seats: int, packs: int, rng: random.Random) -> Pac
 
 @pytest.mark.parametrize(
     ("seats", "packs", "collate"),
-    [([], 3, deal), (list(PLAYERS), 0, deal), (list(PLAYERS), 3, _uneven)],
-    ids=["no seats", "no packs", "uneven packs"],
+    [
+        ([], 3, deal),
+        (list(PLAYERS), 0, deal),
+        (list(PLAYERS), 3, _uneven),
+        ([Seat("Ann"), Seat("Ann", "bot")], 3, deal),
+    ],
+    ids=["no seats", "no packs", "uneven packs", "two seats of one name"],
 )
 def test_a_pod_that_cannot_be_made_says_why(seats: list[Seat], packs: int, collate: object) -> None:
     """Bad pod set-ups raise PodSetupError with a reason."""
