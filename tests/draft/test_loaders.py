@@ -232,7 +232,7 @@ def test_cube_looks_up_cards_by_folded_and_front_names() -> None:
     index = CardIndex()
     index.add_all(retail.cards.values())
     cube = parse_cube_text(
-        "# code: c/1\n2 common 0\nfront face\nFRONT FACE // back face\n", Path("x.txt")
+        "# code: c1\n2 common 0\nfront face\nFRONT FACE // back face\n", Path("x.txt")
     )
     card_set = build_cube(cube, Path("x.txt"), [index])
     assert card_set.code == "C1" and card_set.kind == "cube"
@@ -265,7 +265,7 @@ def test_custom_set_parses_and_derives_colours() -> None:
         pytest.param("colour", "W", "colour", "unknown key", id="unknown-top-key"),
         pytest.param("cards.0.powr", 1, "cards[0].powr", "unknown key", id="unknown-card-key"),
         pytest.param("code", DELETE, "code", "missing", id="no-code"),
-        pytest.param("code", "/../", "code", "cannot make a set code", id="code-of-separators"),
+        pytest.param("code", "../X", "code", "letters and digits", id="code-with-separators"),
         pytest.param("cards", "Alpha", "cards", "expected a list", id="cards-not-list"),
         pytest.param("cards.1.name", "Alpha", "cards[1].name", "appears twice", id="duplicate"),
         pytest.param("cards.0.rarity", "epic", "cards[0].rarity", "unknown rarity", id="rarity"),
@@ -407,3 +407,28 @@ def test_17lands_bad_value_is_named_at_its_colour_key() -> None:
     with pytest.raises(SetFileError) as caught:
         parse_17lands(doc, Path("X.17lands.json"))
     assert caught.value.where == "card_ratings.9.deck_colors.WU.gihwr"
+
+
+@pytest.mark.parametrize(
+    ("header", "file_name", "expected"),
+    [
+        pytest.param("# code: ahc2\n", "x.txt", "AHC2", id="declared"),
+        pytest.param("", "Arena Cube #2.txt", "ARENACUBE2", id="from-file-name"),
+        pytest.param("# code: ../etc\n", "x.txt", None, id="declared-path-refused"),
+        pytest.param("# code: A B\n", "x.txt", None, id="declared-space-refused"),
+        pytest.param("", "---.txt", None, id="file-name-without-letters"),
+    ],
+)
+def test_cube_code_declared_or_from_file_name(
+    header: str, file_name: str, expected: str | None
+) -> None:
+    """A declared code must be letters and digits as written; a file name is reduced to them."""
+    index = CardIndex()
+    index.add_all(parse_mtgjson(mtgjson_doc(), SOURCE).cards.values())
+    cube = parse_cube_text(header + "Common 0\n", Path(file_name))
+    if expected is None:
+        with pytest.raises(SetFileError) as caught:
+            build_cube(cube, Path(file_name), [index])
+        assert caught.value.where == "code"
+    else:
+        assert build_cube(cube, Path(file_name), [index]).code == expected

@@ -155,11 +155,21 @@ def slug(name: str) -> CardId:
     return CardId(text or "card")
 
 
-def set_code_from(raw: str, source: Path) -> str:
-    """A set code from a declared code or a file stem: letters and digits, upper case."""
-    code = re.sub(r"[^A-Za-z0-9]", "", raw).upper()
+def set_code_from(raw: str, source: Path, *, declared: bool) -> str:
+    """A set code, upper case, from a declared code or from a file name.
+
+    A declared code must be 1–24 letters and digits as written: codes name folders such as
+    ``sets/<CODE>/images``, so ``../x`` is refused, not repaired. A file name is reduced to its
+    letters and digits, since nobody chose it as a code.
+    """
+    if declared:
+        code = raw.strip().upper()
+        if not re.fullmatch(r"[A-Z0-9]{1,24}", code):
+            raise SetFileError(source, "code", f"must be 1–24 letters and digits, not {raw!r}")
+        return code
+    code = re.sub(r"[^A-Za-z0-9]", "", raw).upper()[:24]
     if not code:
-        raise SetFileError(source, "code", f"cannot make a set code from {raw!r}")
+        raise SetFileError(source, "code", f"cannot make a set code from the file name {raw!r}")
     return code
 
 

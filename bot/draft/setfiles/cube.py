@@ -97,7 +97,12 @@ def build_cube(
 ) -> CardSet:
     """A cube :class:`CardSet`: one :class:`Card` per distinct name, ``cube_list`` per copy."""
     indexes = tuple(lookups)
-    set_code = SetCode(set_code_from(cube.code or code or source.stem, source))
+    declared = cube.code or code
+    set_code = SetCode(
+        set_code_from(declared, source, declared=True)
+        if declared
+        else set_code_from(source.stem, source, declared=False)
+    )
     cards: dict[CardId, Card] = {}
     by_key: dict[str, CardId] = {}
     cube_list: list[CardId] = []
