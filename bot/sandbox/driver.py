@@ -7,9 +7,10 @@ messages to a user or channel one after another, so none is missed between two w
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.sandbox import invocations, payloads
@@ -159,6 +160,17 @@ class Driver:
 
     async def drop_gateway(self, shard: int | None = None, *, code: int = 4000) -> int:
         return await self.discord.gateway.drop(shard, code=code)
+
+    @contextlib.asynccontextmanager
+    async def gateway_outage(self, shard: int | None = None) -> AsyncIterator[None]:
+        """Drop the gateway and keep it unreachable for the block; events meanwhile are
+        buffered, and the bot gets them when it RESUMEs after the block."""
+        self.discord.gateway.hold()
+        try:
+            await self.drop_gateway(shard)
+            yield
+        finally:
+            self.discord.gateway.release()
 
     async def wait_connected(
         self, shard: int = 0, *, resumes: int = 0, timeout: float = DEFAULT_TIMEOUT

@@ -61,6 +61,7 @@ class Session:
     buffer: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REPLAY_BUFFER))
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     resumes: int = 0
+    replayed: int = 0
 
     def owns(self, guild_id: int | None) -> bool:
         if guild_id is None:
@@ -94,6 +95,15 @@ class Gateway:
         self.identifies = 0
         self.resumes = 0
         self.events: list[tuple[int, str, int | None]] = []
+        self._open = asyncio.Event()
+        self._open.set()
+
+    def hold(self) -> None:
+        """An outage: new connections wait before HELLO until :meth:`release`."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
 
     def ws_url(self) -> str:
         return self.world.base_url.replace("http://", "ws://", 1) + "/gateway/"
@@ -125,6 +135,7 @@ class Gateway:
         return dropped
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        await self._open.wait()
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         connection = Connection(ws, request.query.get("compress") == "zlib-stream")
@@ -211,6 +222,7 @@ class Gateway:
             session.connection = connection
             for payload in session.buffer:
                 if payload["s"] > seq:
+                    session.replayed += 1
                     await session._send(payload)
         session.resumes += 1
         self.resumes += 1

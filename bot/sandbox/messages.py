@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.sandbox import limits, payloads
 from bot.sandbox.errors import ApiError
 from bot.sandbox.gateway import Gateway
-from bot.sandbox.model import Attachment, Channel, Message
+from bot.sandbox.model import EPHEMERAL, LOADING, Attachment, Channel, Message
 from bot.sandbox.world import World
 
 
@@ -125,7 +125,9 @@ class MessageService:
         payload = body.payload
         nonce = payload.get("nonce")
         nonce = None if nonce is None else str(nonce)
-        limits.check_message(payload, attachments=len(body.files))
+        limits.check_message(
+            payload, attachments=len(body.files), editing=bool(extra_flags & LOADING)
+        )
         if nonce is not None and payload.get("enforce_nonce"):
             earlier = self.world.nonce_message(channel.id, nonce, time.monotonic())
             if earlier is not None:
@@ -167,9 +169,7 @@ class MessageService:
                 default: Any = "" if key == "content" else []
                 changes[key] = payload[key] if payload[key] is not None else default
         if "flags" in payload and payload["flags"] is not None:
-            changes["flags"] = (
-                (message.flags & ~0xFFFF) | int(payload["flags"]) | (message.flags & 64)
-            )
+            changes["flags"] = int(payload["flags"]) | (message.flags & (EPHEMERAL | LOADING))
         if clear_flags:
             changes["flags"] = changes.get("flags", message.flags) & ~clear_flags
         self.world.edit_message(message, changes)

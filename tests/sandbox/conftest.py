@@ -21,6 +21,8 @@ async def sandbox() -> AsyncIterator[LocalDiscord]:
     async with LocalDiscord(interaction_deadline=1.0) as server:
         with pointed_at(server, environ={}):
             yield server
+        assert server.internal_errors == []
+        assert server.driver.unknown_routes() == []
 
 
 @contextlib.asynccontextmanager

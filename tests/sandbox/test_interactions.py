@@ -1,0 +1,160 @@
+"""Slash commands, autocomplete, components, modals and follow-ups against the tiny bot."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.sandbox import DriverError, LocalDiscord
+
+from .conftest import running
+from .tiny_bot import TinyBot
+
+
+async def test_slash_command_in_a_guild_channel(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """/hello with options is answered by a channel message every member sees."""
+    d = sandbox.driver
+    guild = await d.add_guild("Pod")
+    alice = d.add_user("alice")
+    await d.add_member(guild, alice)
+    general = d.channel(guild, "general")
+    handle = await d.invoke(alice, "hello", {"name": "bob", "times": 2}, channel=general)
+    message = await handle.message()
+    assert (message.content, message.visible_to, message.channel_id) == (
+        "hello bob hello bob", None, general.id,
+    )  # fmt: skip
+    assert await d.next_message(channel=general) is message
+
+
+async def test_slash_command_in_the_bots_dm(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """A command run in the bot's DM arrives with a user, not a member, and is answered there."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    handle = await d.invoke(alice, "hello", {"name": "me"})
+    assert (await d.next_message(user=alice)).content == "hello me"
+    assert handle.record.payload["context"] == 1
+
+
+async def test_autocomplete_offers_the_bots_choices(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """Typing in an autocomplete option returns the choices the bot computed."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    choices = await d.autocomplete(alice, "hello", {"name": "al"}, focused="name")
+    assert [c["value"] for c in choices] == ["alice", "albert"]
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "problem"),
+    [
+        pytest.param("nope", {}, "no command", id="unsynced-command"),
+        pytest.param("hello", {}, "needs option", id="missing-required-option"),
+        pytest.param("hello", {"name": "x", "colour": "red"}, "no option", id="unknown-option"),
+    ],
+)
+async def test_invocations_a_client_could_not_send_are_refused(
+    sandbox: LocalDiscord, tiny: TinyBot, command: str, options: dict[str, str], problem: str
+) -> None:
+    """The driver refuses what Discord's client would never send, naming the problem."""
+    alice = sandbox.driver.add_user("alice")
+    with pytest.raises(DriverError, match=problem):
+        await sandbox.driver.invoke(alice, command, options)
+
+
+async def test_button_and_select_callbacks_on_a_dm(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """A select choice gets an ephemeral answer; a button defers and edits the message."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    await (await d.invoke(alice, "pack")).acknowledged()
+    pack = await d.next_message(user=alice)
+    chosen = await d.select(alice, pack, "pack:select", ["2"])
+    answer = await chosen.message()
+    assert (answer.content, answer.ephemeral, answer.visible_to) == ("you chose 2", True, alice.id)
+    passed = await d.click(alice, pack, "pack:pass")
+    assert await passed.acknowledged() == 6
+    edited = await d.wait_for(lambda: pack if pack.content == "passed" else None, "the edit")
+    assert edited.components == []
+    with pytest.raises(DriverError, match="no component"):
+        await d.click(alice, pack, "pack:pass")
+
+
+async def test_a_select_refuses_values_it_does_not_offer(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """Choosing a value that is not an option is not something a user can do."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    await d.invoke(alice, "pack")
+    pack = await d.next_message(user=alice)
+    with pytest.raises(DriverError, match="takes 1..1"):
+        await d.select(alice, pack, "pack:select", ["9"])
+
+
+async def test_modal_submit_reaches_the_modal(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """The bot's modal is shown, filled in by the driver and its on_submit answers."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    opened = await d.invoke(alice, "ask")
+    modal = await opened.modal()
+    assert modal["title"] == "Your deck name"
+    submitted = await d.submit_modal(alice, opened, {"deck:name": "Mono Red"})
+    assert (await submitted.message()).content == "deck Mono Red"
+
+
+async def test_deferred_answer_then_followups(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """A thinking defer is filled by the first follow-up; the next one is a new message."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    handle = await d.invoke(alice, "later")
+    first, second = await handle.followups(2)
+    assert first.id == handle.record.original_id
+    assert first.content == "done thinking" and not first.flags & 128
+    assert (second.content, second.visible_to) == ("and one more", alice.id)
+
+
+async def test_slow_bot_meets_unknown_interaction(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """An answer past the deadline is refused with 10062, and discord.py raises NotFound."""
+    d = sandbox.driver
+    sandbox.interactions.deadline = 0.1
+    tiny.slow_seconds = 0.2
+    alice = d.add_user("alice")
+    handle = await d.invoke(alice, "slow")
+    rejection = await handle.rejection()
+    assert (rejection.status, rejection.code) == (404, 10062)
+    await d.wait_for(lambda: tiny.failures, "the bot's error")
+    assert tiny.failures[0].code == 10062
+    assert not handle.record.acknowledged
+
+
+async def test_prompt_bot_meets_the_same_deadline(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """Under the same short deadline a bot that answers at once is accepted."""
+    sandbox.interactions.deadline = 0.1
+    alice = sandbox.driver.add_user("alice")
+    handle = await sandbox.driver.invoke(alice, "slow")
+    assert (await handle.message()).content == "finally"
+
+
+async def test_double_acknowledgement_is_40060(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """A second callback to one interaction is refused as already acknowledged."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    handle = await d.invoke(alice, "hello", {"name": "x"})
+    await handle.acknowledged()
+    with pytest.raises(Exception) as caught:
+        await tiny.http.request(
+            __import__("discord").http.Route(
+                "POST", "/interactions/{i}/{t}/callback", i=handle.id, t=handle.record.token
+            ),
+            json={"type": 4, "data": {"content": "again"}},
+        )
+    assert getattr(caught.value, "code", None) == 40060
+
+
+async def test_persistent_dynamic_item_works_after_a_restart(sandbox: LocalDiscord) -> None:
+    """A button sent by one bot process is handled by the next one through its custom_id."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    async with running(TinyBot(), sandbox.token):
+        await d.invoke(alice, "pack")
+        pack = await d.next_message(user=alice)
+    async with running(TinyBot(), sandbox.token):
+        clicked = await d.click(alice, pack, "pick:1")
+        assert await clicked.acknowledged() == 7
+        assert pack.content == "picked 1" and pack.components == []
+    assert sandbox.gateway.identifies == 2
