@@ -60,6 +60,7 @@ class Session:
     connection: Connection | None = None
     buffer: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REPLAY_BUFFER))
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    large_threshold: int = 250
     resumes: int = 0
     replayed: int = 0
 
@@ -116,9 +117,14 @@ class Gateway:
         """Send an event to the sessions owning ``guild_id``; returns how many got it."""
         targets = [s for s in self.sessions.values() if s.owns(guild_id)]
         for session in targets:
-            self.events.append((session.shard_id, event, guild_id))
-            await session.dispatch(event, data)
+            await self._send(session, event, data, guild_id)
         return len(targets)
+
+    async def _send(
+        self, session: Session, event: str, data: dict[str, Any], guild_id: int | None
+    ) -> None:
+        self.events.append((session.shard_id, event, guild_id))
+        await session.dispatch(event, data)
 
     async def drop(self, shard_id: int | None = None, *, code: int = 4000) -> int:
         """Close live connections the way a network fault or Discord restart does."""
@@ -178,14 +184,20 @@ class Gateway:
         if not 0 <= shard_id < num_shards:
             await connection.ws.close(code=4010, message=b"Invalid shard.")
             return None
-        session = Session(id=secrets.token_hex(16), shard_id=shard_id, num_shards=num_shards)
+        session = Session(
+            id=secrets.token_hex(16),
+            shard_id=shard_id,
+            num_shards=num_shards,
+            large_threshold=int(data.get("large_threshold") or 50),
+        )
         session.connection = connection
         self.sessions[shard_id] = session
         self.identifies += 1
         guilds = [g for g in self.world.guilds.values() if session.owns(g.id)]
-        await session.dispatch("READY", self._ready(session, guilds))
+        await self._send(session, "READY", self._ready(session, guilds), None)
         for guild in guilds:
-            await session.dispatch("GUILD_CREATE", payloads.guild(self.world, guild))
+            payload = payloads.guild(self.world, guild, large_threshold=session.large_threshold)
+            await self._send(session, "GUILD_CREATE", payload, guild.id)
         await self.world.changed()
         return session
 
@@ -258,4 +270,4 @@ class Gateway:
                 payload["nonce"] = data["nonce"]
             if wanted:
                 payload["not_found"] = [str(u) for u in wanted - set(guild.member_ids)]
-            await session.dispatch("GUILD_MEMBERS_CHUNK", payload)
+            await self._send(session, "GUILD_MEMBERS_CHUNK", payload, guild.id)

@@ -86,8 +86,14 @@ def everyone_role(guild: Guild) -> dict[str, Any]:
     }
 
 
-def guild(world: World, record: Guild) -> dict[str, Any]:
-    """The GUILD_CREATE payload: the guild with its channels and members."""
+def guild(world: World, record: Guild, *, large_threshold: int = 250) -> dict[str, Any]:
+    """The GUILD_CREATE payload: the guild with its channels, and its members unless large.
+
+    A guild above the IDENTIFY's ``large_threshold`` is sent with the bot alone, so the bot
+    must ask for the rest with REQUEST_GUILD_MEMBERS, as on Discord.
+    """
+    large = len(record.member_ids) > large_threshold
+    listed = [world.bot.id] if large else record.member_ids
     return {
         "id": str(record.id),
         "name": record.name,
@@ -116,10 +122,10 @@ def guild(world: World, record: Guild) -> dict[str, Any]:
         "nsfw_level": 0,
         "premium_progress_bar_enabled": False,
         "joined_at": iso(world.members[(record.id, world.bot.id)].joined_at),
-        "large": False,
+        "large": large,
         "unavailable": False,
         "member_count": len(record.member_ids),
-        "members": [member(world, world.members[(record.id, m)]) for m in record.member_ids],
+        "members": [member(world, world.members[(record.id, m)]) for m in listed],
         "channels": [channel(world, world.channels[c]) for c in record.channel_ids],
         "threads": [],
         "presences": [],
