@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mimetypes
 import struct
 import time
 from dataclasses import dataclass
@@ -98,12 +99,14 @@ class MessageService:
         for upload in body.files:
             meta = described.get(str(upload.index), {})
             size = image_size(upload.data)
+            filename = meta.get("filename") or upload.filename
+            guessed, _ = mimetypes.guess_type(filename)
             created.append(
                 Attachment(
                     id=self.world.ids.next(),
                     channel_id=channel.id,
-                    filename=meta.get("filename") or upload.filename,
-                    content_type=upload.content_type,
+                    filename=filename,
+                    content_type=guessed or upload.content_type,
                     data=upload.data,
                     description=meta.get("description"),
                     width=size[0] if size else None,

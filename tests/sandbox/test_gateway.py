@@ -83,11 +83,17 @@ async def test_two_shards_each_get_their_own_guild() -> None:
                 for guild in guilds:
                     cached = bot.get_guild(guild.id)
                     assert cached is not None and cached.shard_id == d.shard_of(guild)
-                    creates = [s for s, e, g in server.gateway.events if e == "GUILD_CREATE" and g == guild.id]
+                    creates = [
+                        s
+                        for s, e, g in server.gateway.events
+                        if e == "GUILD_CREATE" and g == guild.id
+                    ]
                     assert creates == [d.shard_of(guild)]
                 alice = d.add_user("alice")
                 await d.add_member(guilds[1], alice)
-                handle = await d.invoke(alice, "hello", {"name": "shard"}, channel=d.channel(guilds[1], "general"))
+                handle = await d.invoke(
+                    alice, "hello", {"name": "shard"}, channel=d.channel(guilds[1], "general")
+                )
                 assert (await handle.message()).content == "hello shard"
         assert server.internal_errors == []
 

@@ -76,7 +76,9 @@ async def test_button_and_select_callbacks_on_a_dm(sandbox: LocalDiscord, tiny: 
         await d.click(alice, pack, "pack:pass")
 
 
-async def test_a_select_refuses_values_it_does_not_offer(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+async def test_a_select_refuses_values_it_does_not_offer(
+    sandbox: LocalDiscord, tiny: TinyBot
+) -> None:
     """Choosing a value that is not an option is not something a user can do."""
     d = sandbox.driver
     alice = d.add_user("alice")

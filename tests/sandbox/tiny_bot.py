@@ -46,7 +46,9 @@ class PackView(discord.ui.View):
         placeholder="Pick a card",
         options=[discord.SelectOption(label=f"Card {i}", value=str(i)) for i in range(1, 4)],
     )
-    async def choose(self, interaction: discord.Interaction, select: discord.ui.Select[Any]) -> None:
+    async def choose(
+        self, interaction: discord.Interaction, select: discord.ui.Select[Any]
+    ) -> None:
         await interaction.response.send_message(f"you chose {select.values[0]}", ephemeral=True)
 
     @discord.ui.button(label="Pass", custom_id="pack:pass")
@@ -68,9 +70,7 @@ class TinyBot(commands.Bot):
     def __init__(self, *, sharded: bool = False, **options: Any) -> None:
         intents = discord.Intents.default()
         intents.members = options.pop("members", False)
-        super().__init__(
-            command_prefix="!", intents=intents, guild_ready_timeout=0.05, **options
-        )
+        super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.05, **options)
         self.slow_seconds = 0.0
         self.failures: list[discord.HTTPException] = []
         self.dm_texts: list[str] = []
@@ -108,7 +108,9 @@ async def hello(interaction: discord.Interaction, name: str, times: int = 1) -> 
 
 
 @hello.autocomplete("name")
-async def hello_names(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def hello_names(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
     names = ["alice", "albert", "bob"]
     return [app_commands.Choice(name=n, value=n) for n in names if n.startswith(current)]
 
