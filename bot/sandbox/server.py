@@ -57,6 +57,7 @@ class LocalDiscord:
         self.host, self.port = host, port
         self.upload_limit = upload_limit
         self.world = World(bot_name=bot_name)
+        self.world.base_url = self.base_url
         self.gateway = Gateway(
             self.world, token=self.token, heartbeat_interval_ms=heartbeat_interval_ms
         )
