@@ -28,6 +28,7 @@ from bot.sandbox.interactions import (
 from bot.sandbox.messages import image_size
 from bot.sandbox.model import LOADING, Attachment, Channel, Command, Guild, Message, User
 from bot.sandbox.snowflake import shard_for
+from bot.sandbox.transcript import render_transcript
 
 if TYPE_CHECKING:
     from bot.sandbox.server import LocalDiscord
@@ -392,6 +393,13 @@ class Driver:
 
     def file(self, attachment: Attachment) -> bytes:
         return self.world.attachments[attachment.id].data
+
+    def transcript_html(
+        self, *, title: str = "draftpod transcript", summary: dict[str, object] | None = None
+    ) -> str:
+        """Every conversation so far as one self-contained HTML page (see transcript.py)."""
+        records = self.discord.interactions.records.values()
+        return render_transcript(self.world, records, title=title, summary=summary)
 
     def api_calls(self) -> CallCounts:
         return self.discord.calls.counts()

@@ -70,7 +70,7 @@ class TinyBot(commands.Bot):
     def __init__(self, *, sharded: bool = False, **options: Any) -> None:
         intents = discord.Intents.default()
         intents.members = options.pop("members", False)
-        super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.05, **options)
+        super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.02, **options)
         self.slow_seconds = 0.0
         self.failures: list[discord.HTTPException] = []
         self.dm_texts: list[str] = []
