@@ -40,6 +40,7 @@ class Connection:
 
     def __init__(self, ws: web.WebSocketResponse, compress: bool) -> None:
         self.ws = ws
+        self.compressed = compress
         self._zlib = zlib.compressobj() if compress else None
 
     async def send(self, payload: dict[str, Any]) -> None:
@@ -94,6 +95,7 @@ class Gateway:
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.sessions: dict[int, Session] = {}
         self.identifies = 0
+        self.heartbeats = 0
         self.resumes = 0
         self.events: list[tuple[int, str, int | None]] = []
         self._open = asyncio.Event()
@@ -157,6 +159,8 @@ class Gateway:
                 op, data = frame.get("op"), frame.get("d")
                 if op == HEARTBEAT:
                     await connection.send({"op": HEARTBEAT_ACK})
+                    self.heartbeats += 1
+                    await self.world.changed()
                 elif op == IDENTIFY:
                     if session is not None:
                         await ws.close(code=4005, message=b"Already authenticated.")

@@ -42,7 +42,10 @@ async def test_unknown_routes_are_404_and_recorded() -> None:
 
 async def test_rest_needs_the_bot_token() -> None:
     """Without the bot's token every bot route answers 401."""
-    async with LocalDiscord() as server, aiohttp.ClientSession() as session:
-        async with session.get(server.api_url + "/users/@me") as response:
-            assert response.status == 401
-            assert (await response.json())["message"] == "401: Unauthorized"
+    async with (
+        LocalDiscord() as server,
+        aiohttp.ClientSession() as session,
+        session.get(server.api_url + "/users/@me") as response,
+    ):
+        assert response.status == 401
+        assert (await response.json())["message"] == "401: Unauthorized"

@@ -30,7 +30,7 @@ def test_refuses_a_real_token() -> None:
         pointed_at(server, environ={"DISCORD_TOKEN": "MTIz.real.token"}),
     ):
         pass
-    assert discord.http.Route.BASE == before
+    assert before == discord.http.Route.BASE
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,16 @@ async def test_two_shards_each_get_their_own_guild() -> None:
         assert server.internal_errors == []
 
 
+async def test_heartbeats_are_acknowledged_over_zlib_stream(
+    sandbox: LocalDiscord, tiny: TinyBot
+) -> None:
+    """discord.py asks for zlib-stream; the gateway compresses and acknowledges heartbeats."""
+    session = sandbox.gateway.sessions[0]
+    assert session.connection is not None and session.connection.compressed
+    await sandbox.driver.wait_for(lambda: sandbox.gateway.heartbeats >= 1, "a heartbeat")
+    assert tiny.latency < float("inf")
+
+
 async def test_bad_token_fails_login(sandbox: LocalDiscord) -> None:
     """A wrong token is refused at login with 401, as discord.py's LoginFailure."""
     bot = TinyBot()

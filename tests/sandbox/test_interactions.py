@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
 
 from bot.sandbox import DriverError, LocalDiscord
@@ -84,7 +85,7 @@ async def test_a_select_refuses_values_it_does_not_offer(
     alice = d.add_user("alice")
     await d.invoke(alice, "pack")
     pack = await d.next_message(user=alice)
-    with pytest.raises(DriverError, match="takes 1..1"):
+    with pytest.raises(DriverError, match=r"takes 1\.\.1"):
         await d.select(alice, pack, "pack:select", ["9"])
 
 
@@ -108,6 +109,37 @@ async def test_deferred_answer_then_followups(sandbox: LocalDiscord, tiny: TinyB
     assert first.id == handle.record.original_id
     assert first.content == "done thinking" and not first.flags & 128
     assert (second.content, second.visible_to) == ("and one more", alice.id)
+
+
+async def test_original_response_read_edited_and_deleted(
+    sandbox: LocalDiscord, tiny: TinyBot
+) -> None:
+    """@original is fetched, edited and deleted through discord.py's webhook routes."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    handle = await d.invoke(alice, "tidy")
+    original = await handle.message()
+    await d.wait_for(lambda: original.deleted, "the deletion")
+    assert [(r.kind, r.content) for r in original.revisions] == [
+        ("create", "draft"), ("edit", "draft v2"), ("delete", "draft v2"),
+    ]  # fmt: skip
+
+
+async def test_followup_before_acknowledgement_is_unknown_webhook(
+    sandbox: LocalDiscord, tiny: TinyBot
+) -> None:
+    """A follow-up needs an acknowledged interaction; before that the webhook is unknown."""
+    d = sandbox.driver
+    tiny.slow_seconds = 0.05
+    alice = d.add_user("alice")
+    handle = await d.invoke(alice, "slow")
+    url = f"{sandbox.api_url}/webhooks/{sandbox.world.application_id}/{handle.record.token}"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, json={"content": "too early"}, params={"wait": "1"}) as early:
+            assert (early.status, (await early.json())["code"]) == (404, 10015)
+        await handle.message()
+        async with session.get(url + "/messages/@original") as response:
+            assert (await response.json())["content"] == "finally"
 
 
 async def test_slow_bot_meets_unknown_interaction(sandbox: LocalDiscord, tiny: TinyBot) -> None:

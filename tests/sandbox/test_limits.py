@@ -59,7 +59,7 @@ CASES = [
         50035,
         "maximum size of 6000",
         id="embed-total",
-    ),  # noqa: E501
+    ),
     pytest.param({"view": oversized_select()}, 50035, "options", id="26-options"),
     pytest.param({"view": six_rows()}, 50035, "components", id="six-rows"),
     pytest.param({"view": six_buttons()}, 50035, "components.0.components", id="six-buttons"),
@@ -68,13 +68,13 @@ CASES = [
         50035,
         "label",
         id="label-81",
-    ),  # noqa: E501
+    ),
     pytest.param(
         {"view": view_of(discord.ui.Button(label="l", custom_id="c" * 101))},
         50035,
         "custom_id",
         id="custom-id-101",
-    ),  # noqa: E501
+    ),
     pytest.param(
         {
             "view": view_of(
@@ -86,19 +86,19 @@ CASES = [
         50035,
         "placeholder",
         id="placeholder-151",
-    ),  # noqa: E501
+    ),
     pytest.param(
         {"files": [discord.File(io.BytesIO(b"x"), f"{i}.txt") for i in range(11)]},
         50035,
         "attachments",
         id="eleven-files",
-    ),  # noqa: E501
+    ),
     pytest.param(
         {"file": discord.File(io.BytesIO(b"x" * 2048), "big.bin")},
         40005,
         "entity too large",
         id="upload-limit",
-    ),  # noqa: E501
+    ),
     pytest.param({"content": ""}, 50006, "empty message", id="empty"),
 ]
 
@@ -133,12 +133,12 @@ async def test_a_message_at_every_limit_is_accepted(sandbox: LocalDiscord, tiny:
             placeholder="p" * 150,
             options=[discord.SelectOption(label=str(i)) for i in range(25)],
         )
-    )  # noqa: E501
+    )
     for row in range(1, 5):
         for i in range(5):
             view.add_item(
                 discord.ui.Button(label="l" * 80, custom_id=f"{row}-{i}".ljust(100, "x"), row=row)
-            )  # noqa: E501
+            )
     files = [discord.File(io.BytesIO(b"x"), f"{i}.txt") for i in range(10)]
     sent = await channel.send(
         "x" * 2000, embeds=[discord.Embed(title="t")] * 10, files=files, view=view

@@ -80,6 +80,7 @@ class TinyBot(commands.Bot):
         self.tree.add_command(slow)
         self.tree.add_command(ask)
         self.tree.add_command(later)
+        self.tree.add_command(tidy)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """No 5-second spacing between IDENTIFYs: the local Discord has no concurrency limit."""
@@ -151,3 +152,11 @@ async def later(interaction: discord.Interaction) -> None:
     await interaction.response.defer(thinking=True)
     await interaction.followup.send("done thinking")
     await interaction.followup.send("and one more", ephemeral=True)
+
+
+@app_commands.command(description="Answers, reads the answer back, edits it and deletes it")
+async def tidy(interaction: discord.Interaction) -> None:
+    await interaction.response.send_message("draft")
+    message = await interaction.original_response()
+    await message.edit(content=f"{message.content} v2")
+    await interaction.delete_original_response()
