@@ -162,6 +162,10 @@ class Driver:
     async def drop_gateway(self, shard: int | None = None, *, code: int = 4000) -> int:
         return await self.discord.gateway.drop(shard, code=code)
 
+    async def request_reconnect(self, shard: int | None = None) -> None:
+        """Ask the bot to reconnect and RESUME (gateway op 7)."""
+        await self.discord.gateway.request_reconnect(shard)
+
     @contextlib.asynccontextmanager
     async def gateway_outage(self, shard: int | None = None) -> AsyncIterator[None]:
         """Drop the gateway and keep it unreachable for the block; events meanwhile are

@@ -21,15 +21,8 @@ from bot.sandbox import payloads
 from bot.sandbox.snowflake import shard_for
 from bot.sandbox.world import World
 
-HELLO, HEARTBEAT, IDENTIFY, RESUME, REQUEST_MEMBERS, INVALID_SESSION, HEARTBEAT_ACK = (
-    10,
-    1,
-    2,
-    6,
-    8,
-    9,
-    11,
-)
+HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 1, 2, 6, 7
+REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
 IGNORED_OPS = {3, 4}  # presence and voice state updates: accepted, not modelled
 REPLAY_BUFFER = 10_000
 CHUNK_SIZE = 1000
@@ -141,6 +134,12 @@ class Gateway:
                 await connection.ws.close(code=code, message=b"dropped by the sandbox")
         await self.world.changed()
         return dropped
+
+    async def request_reconnect(self, shard_id: int | None = None) -> None:
+        """Op 7 RECONNECT, as Discord sends before moving a session: the bot must RESUME."""
+        for session in list(self.sessions.values()):
+            if session.connection is not None and shard_id in (None, session.shard_id):
+                await session.connection.send({"op": RECONNECT, "d": None})
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         await self._open.wait()

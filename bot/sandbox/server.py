@@ -183,7 +183,10 @@ class LocalDiscord:
         return response
 
     async def _cdn(self, request: web.Request) -> web.Response:
-        attachment = self.world.attachments.get(int(request.match_info["attachment_id"]))
+        attachment_id = request.match_info["attachment_id"]
+        attachment = self.world.attachments.get(
+            int(attachment_id) if attachment_id.isdigit() else 0
+        )
         if attachment is None or str(attachment.channel_id) != request.match_info["channel_id"]:
             return web.Response(status=404, text="Not Found")
         return web.Response(body=attachment.data, headers={"Content-Type": attachment.content_type})

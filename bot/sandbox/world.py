@@ -97,7 +97,11 @@ class World:
     def add_guild(
         self, name: str, *, owner_id: int | None = None, guild_id: int | None = None
     ) -> Guild:
-        guild = Guild(id=guild_id or self.ids.next(), name=name, owner_id=owner_id or self.owner.id)
+        guild = Guild(
+            id=guild_id or self.ids.next(new_millisecond=True),
+            name=name,
+            owner_id=owner_id or self.owner.id,
+        )
         if guild.id in self.guilds:
             raise errors.DriverError(f"guild {guild.id} exists already")
         self.guilds[guild.id] = guild

@@ -55,6 +55,15 @@ async def test_dropped_connection_resumes_and_replays(sandbox: LocalDiscord, tin
     assert sandbox.gateway.sessions[0].replayed >= 1
 
 
+async def test_reconnect_request_is_followed_by_a_resume(
+    sandbox: LocalDiscord, tiny: TinyBot
+) -> None:
+    """Op 7 RECONNECT makes discord.py reconnect and RESUME its session."""
+    await sandbox.driver.request_reconnect()
+    await sandbox.driver.wait_connected(resumes=1)
+    assert sandbox.gateway.identifies == 1
+
+
 async def test_unknown_session_is_invalidated_and_the_bot_identifies(
     sandbox: LocalDiscord, tiny: TinyBot
 ) -> None:
@@ -73,9 +82,9 @@ async def test_two_shards_each_get_their_own_guild() -> None:
     """GET /gateway/bot asks for two shards; each shard gets only the guilds it owns."""
     async with LocalDiscord(shards=2) as server:
         d = server.driver
-        ids = [server.world.ids.next() for _ in range(2)]
+        ids = [server.world.ids.next(new_millisecond=True) for _ in range(2)]
         while shard_for(ids[0], 2) == shard_for(ids[1], 2):
-            ids[1] = server.world.ids.next()
+            ids[1] = server.world.ids.next(new_millisecond=True)
         guilds = [await d.add_guild(f"Guild {i}", guild_id=gid) for i, gid in enumerate(ids)]
         with pointed_at(server, environ={}):
             async with running(ShardedTinyBot(), server.token) as bot:

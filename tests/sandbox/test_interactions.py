@@ -8,7 +8,7 @@ import pytest
 from bot.sandbox import DriverError, LocalDiscord
 
 from .conftest import running
-from .tiny_bot import TinyBot
+from .tiny_bot import TinyBot, png
 
 
 async def test_slash_command_in_a_guild_channel(sandbox: LocalDiscord, tiny: TinyBot) -> None:
@@ -109,6 +109,15 @@ async def test_deferred_answer_then_followups(sandbox: LocalDiscord, tiny: TinyB
     assert first.id == handle.record.original_id
     assert first.content == "done thinking" and not first.flags & 128
     assert (second.content, second.visible_to) == ("and one more", alice.id)
+
+
+async def test_interaction_response_carries_files(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """A callback sent as multipart keeps its file and the embed that shows it."""
+    alice = sandbox.driver.add_user("alice")
+    answer = await (await sandbox.driver.invoke(alice, "card")).message()
+    (image,) = answer.attachments
+    assert (sandbox.driver.file(image), image.width, image.height) == (png(20, 28), 20, 28)
+    assert answer.embeds[0]["image"]["url"] == "attachment://card.png"
 
 
 async def test_original_response_read_edited_and_deleted(

@@ -81,6 +81,7 @@ class TinyBot(commands.Bot):
         self.tree.add_command(ask)
         self.tree.add_command(later)
         self.tree.add_command(tidy)
+        self.tree.add_command(card)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """No 5-second spacing between IDENTIFYs: the local Discord has no concurrency limit."""
@@ -160,3 +161,11 @@ async def tidy(interaction: discord.Interaction) -> None:
     message = await interaction.original_response()
     await message.edit(content=f"{message.content} v2")
     await interaction.delete_original_response()
+
+
+@app_commands.command(description="Answers with an image inside an embed")
+async def card(interaction: discord.Interaction) -> None:
+    embed = discord.Embed(title="Card").set_image(url="attachment://card.png")
+    await interaction.response.send_message(
+        embed=embed, file=discord.File(io.BytesIO(png(20, 28)), "card.png")
+    )
