@@ -8,6 +8,7 @@ messages to a user or channel one after another, so none is missed between two w
 from __future__ import annotations
 
 import contextlib
+import mimetypes
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -314,11 +315,12 @@ class Driver:
         self, user: User, channel: Channel, content: str, *, files: Sequence[tuple[str, bytes]] = ()
     ) -> Message:
         attachments = []
-        for filename, data in files:
-            size = image_size(data)
+        for filename, blob in files:
+            size = image_size(blob)
+            kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
             attachments.append(Attachment(
                 id=self.world.ids.next(), channel_id=channel.id, filename=filename,
-                content_type="image/png" if size else "application/octet-stream", data=data,
+                content_type=kind, data=blob,
                 width=size[0] if size else None, height=size[1] if size else None,
             ))  # fmt: skip
         message = Message(

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from bot.sandbox import limits, payloads
 from bot.sandbox.errors import ApiError
@@ -43,17 +43,18 @@ async def read_body(request: web.Request) -> Body:
         files: list[Upload] = []
         reader = await request.multipart()
         async for part in reader:
-            name = getattr(part, "name", None) or ""
+            if not isinstance(part, BodyPartReader):
+                continue
+            name = part.name or ""
             if name == "payload_json":
                 payload = _json(await part.text())
-            elif name.startswith("files["):
-                data = await part.read()  # type: ignore[union-attr]
+            elif name.startswith("files[") and name.endswith("]") and name[6:-1].isdigit():
                 files.append(
                     Upload(
                         index=int(name[6:-1]),
-                        filename=getattr(part, "filename", None) or "file",
+                        filename=part.filename or "file",
                         content_type=part.headers.get("Content-Type", "application/octet-stream"),
-                        data=bytes(data),
+                        data=bytes(await part.read()),
                     )
                 )
         return Body(payload, tuple(files))

@@ -101,3 +101,14 @@ async def test_user_dm_reaches_on_message(sandbox: LocalDiscord, tiny: TinyBot) 
     assert reply.content == "echo: hello bot"
     assert tiny.dm_texts == ["hello bot"]
     assert [m.author_id for m in d.messages(user=alice)] == [alice.id, sandbox.world.bot.id]
+
+
+async def test_user_dm_with_a_file(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """A user's file arrives with the MESSAGE_CREATE and is served by the CDN."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    sent = await d.send_dm(alice, "my deck", files=[("deck.txt", b"1 Island")])
+    await d.next_message(user=alice)
+    assert tiny.dm_files == ["deck.txt"]
+    fetched = await (await dm(tiny, alice.id)).fetch_message(sent.id)
+    assert await fetched.attachments[0].read() == b"1 Island"

@@ -74,6 +74,7 @@ class TinyBot(commands.Bot):
         self.slow_seconds = 0.0
         self.failures: list[discord.HTTPException] = []
         self.dm_texts: list[str] = []
+        self.dm_files: list[str] = []
         self.resumed = asyncio.Event()
         self.tree.add_command(hello)
         self.tree.add_command(pack)
@@ -97,6 +98,7 @@ class TinyBot(commands.Bot):
         if message.author.bot or message.guild is not None:
             return
         self.dm_texts.append(message.content)
+        self.dm_files.extend(a.filename for a in message.attachments)
         await message.channel.send(f"echo: {message.content}", nonce=f"echo{message.id}"[:25])
 
 
