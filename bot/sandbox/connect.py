@@ -16,17 +16,21 @@ import discord.http
 import yarl
 
 from bot.sandbox.errors import RealTokenConfigured
+from bot.sandbox.gateway import GATEWAY_PATH
+from bot.sandbox.rest import API_PREFIX
 from bot.sandbox.server import LocalDiscord, is_sandbox_token
 
 
 @contextmanager
 def pointed_at(
-    sandbox: LocalDiscord, *, environ: Mapping[str, str] = os.environ
-) -> Iterator[LocalDiscord]:
+    sandbox: LocalDiscord | str, *, environ: Mapping[str, str] = os.environ
+) -> Iterator[None]:
     """Within the block, discord.py talks to ``sandbox``; refuses if a real token is set.
 
-    A ``DISCORD_TOKEN`` that is not a sandbox token means this process may be a real bot:
-    redirecting it silently would hide its traffic, so nothing is changed and an error raised.
+    ``sandbox`` is a server of this process, or the base URL (``http://127.0.0.1:<port>``) of
+    one running in another process. A ``DISCORD_TOKEN`` that is not a sandbox token means this
+    process may be a real bot: redirecting it silently would hide its traffic, so nothing is
+    changed and an error raised.
     """
     token = environ.get("DISCORD_TOKEN")
     if token and not is_sandbox_token(token):
@@ -36,9 +40,10 @@ def pointed_at(
     route = discord.http.Route
     websocket = discord.gateway.DiscordWebSocket
     saved = (route.BASE, websocket.DEFAULT_GATEWAY)
-    route.BASE = sandbox.api_url
-    websocket.DEFAULT_GATEWAY = yarl.URL(sandbox.gateway_url)
+    base = sandbox.base_url if isinstance(sandbox, LocalDiscord) else sandbox.rstrip("/")
+    route.BASE = base + API_PREFIX
+    websocket.DEFAULT_GATEWAY = yarl.URL(base.replace("http://", "ws://", 1) + GATEWAY_PATH)
     try:
-        yield sandbox
+        yield
     finally:
         route.BASE, websocket.DEFAULT_GATEWAY = saved

@@ -314,6 +314,9 @@ class Driver:
     async def post(
         self, user: User, channel: Channel, content: str, *, files: Sequence[tuple[str, bytes]] = ()
     ) -> Message:
+        """The user writes in a channel (they must be a member of its guild) or in their DM."""
+        if channel.guild_id is not None and (channel.guild_id, user.id) not in self.world.members:
+            raise DriverError(f"{user.username} is not a member of guild {channel.guild_id}")
         attachments = []
         for filename, blob in files:
             size = image_size(blob)

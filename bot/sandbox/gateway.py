@@ -24,6 +24,7 @@ from bot.sandbox.world import World
 HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 1, 2, 6, 7
 REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
 IGNORED_OPS = {3, 4}  # presence and voice state updates: accepted, not modelled
+GATEWAY_PATH = "/gateway/"  # discord.py appends the query after this trailing slash
 REPLAY_BUFFER = 10_000
 CHUNK_SIZE = 1000
 
@@ -102,7 +103,7 @@ class Gateway:
         self._open.set()
 
     def ws_url(self) -> str:
-        return self.world.base_url.replace("http://", "ws://", 1) + "/gateway/"
+        return self.world.base_url.replace("http://", "ws://", 1) + GATEWAY_PATH
 
     def connected(self, shard_id: int) -> bool:
         session = self.sessions.get(shard_id)

@@ -12,9 +12,10 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.calls import Call, CallKind, CallLog
+from bot.sandbox.driver import Driver
 from bot.sandbox.errors import ApiError, unauthorized
 from bot.sandbox.faults import Fault, Faults
-from bot.sandbox.gateway import Gateway
+from bot.sandbox.gateway import GATEWAY_PATH, Gateway
 from bot.sandbox.interactions import Interactions
 from bot.sandbox.messages import MessageService
 from bot.sandbox.rest import API_PREFIX, RestApi, json_response
@@ -51,8 +52,6 @@ class LocalDiscord:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        from bot.sandbox.driver import Driver
-
         self.token = TOKEN_PREFIX + secrets.token_urlsafe(24)
         self.host, self.port = host, port
         self.upload_limit = upload_limit
@@ -86,7 +85,7 @@ class LocalDiscord:
 
     async def start(self) -> LocalDiscord:
         app = web.Application(middlewares=[self._middleware], client_max_size=1024**3)
-        app.router.add_get("/gateway/", self.gateway.handle)
+        app.router.add_get(GATEWAY_PATH, self.gateway.handle)
         self.rest.add_routes(app)
         app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", self._cdn)
         app.router.add_route("*", "/{tail:.*}", self._unknown, name="unknown")

@@ -21,6 +21,14 @@ def test_points_and_restores() -> None:
     assert after == before
 
 
+def test_points_at_a_server_in_another_process() -> None:
+    """A base URL is enough to point discord.py at a local Discord run elsewhere."""
+    with pointed_at("http://127.0.0.1:5678/", environ={}):
+        assert discord.http.Route.BASE == "http://127.0.0.1:5678/api/v10"
+        gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+        assert str(gateway.with_query(v=10)) == "ws://127.0.0.1:5678/gateway/?v=10"
+
+
 def test_refuses_a_real_token() -> None:
     """A DISCORD_TOKEN that is not a sandbox token stops the redirection and changes nothing."""
     server = LocalDiscord(port=4321)
