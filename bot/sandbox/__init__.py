@@ -6,8 +6,9 @@ unmodified with ``server.token``, and act as its users through ``server.driver``
 
 from bot.sandbox.calls import CallCounts
 from bot.sandbox.connect import pointed_at
-from bot.sandbox.driver import Driver, InteractionHandle
+from bot.sandbox.driver import Driver
 from bot.sandbox.errors import ApiError, DriverError, RealTokenConfigured, SandboxError, WaitTimeout
+from bot.sandbox.handles import InteractionHandle
 from bot.sandbox.model import Attachment, Channel, Guild, Message, User
 from bot.sandbox.server import LocalDiscord, is_sandbox_token
 

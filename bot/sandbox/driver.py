@@ -16,18 +16,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.sandbox import invocations, payloads
 from bot.sandbox.calls import CallCounts
-from bot.sandbox.errors import ApiError, DriverError
+from bot.sandbox.errors import DriverError
+from bot.sandbox.handles import DEFAULT_TIMEOUT, InteractionHandle
 from bot.sandbox.interactions import (
     AUTOCOMPLETE,
-    CHOICES,
     COMMAND,
     COMPONENT,
-    MODAL,
     MODAL_SUBMIT,
     InteractionRecord,
 )
 from bot.sandbox.messages import image_size
-from bot.sandbox.model import LOADING, Attachment, Channel, Command, Guild, Message, User
+from bot.sandbox.model import Attachment, Channel, Command, Guild, Message, User
 from bot.sandbox.snowflake import shard_for
 from bot.sandbox.transcript import render_transcript
 
@@ -35,71 +34,6 @@ if TYPE_CHECKING:
     from bot.sandbox.server import LocalDiscord
 
 T = TypeVar("T")
-DEFAULT_TIMEOUT = 5.0
-
-
-class InteractionHandle:
-    """One interaction sent to the bot; await what the bot answered."""
-
-    def __init__(self, driver: Driver, record: InteractionRecord) -> None:
-        self._driver = driver
-        self.record = record
-
-    @property
-    def id(self) -> int:
-        return self.record.id
-
-    async def acknowledged(self, timeout: float = DEFAULT_TIMEOUT) -> int:
-        """The response type (4 to 9) once the bot answered; raises the rejection if refused."""
-        record = self.record
-
-        def answered() -> bool:
-            return record.acknowledged or bool(record.rejected)
-
-        await self._driver.wait_for(answered, f"a response to interaction {record.id}", timeout)
-        if record.response_type is None:
-            raise record.rejected[0]
-        return record.response_type
-
-    async def rejection(self, timeout: float = DEFAULT_TIMEOUT) -> ApiError:
-        """The first error the local Discord answered to the bot's callback (10062, 40060...)."""
-        record = self.record
-        return await self._driver.wait_for(
-            lambda: record.rejected[0] if record.rejected else None,
-            f"a refused callback for interaction {record.id}",
-            timeout,
-        )
-
-    async def message(self, timeout: float = DEFAULT_TIMEOUT) -> Message:
-        """The response message once it has content (a deferred one after its edit)."""
-        world = self._driver.world
-        record = self.record
-
-        def ready() -> Message | None:
-            message = world.messages.get(record.original_id or 0)
-            return message if message is not None and not message.flags & LOADING else None
-
-        return await self._driver.wait_for(ready, f"the response to {record.id}", timeout)
-
-    async def modal(self, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
-        if await self.acknowledged(timeout) != MODAL:
-            raise DriverError(
-                f"interaction {self.id} was answered with type {self.record.response_type}"
-            )
-        return self.record.response_data
-
-    async def choices(self, timeout: float = DEFAULT_TIMEOUT) -> list[dict[str, Any]]:
-        if await self.acknowledged(timeout) != CHOICES:
-            raise DriverError(
-                f"interaction {self.id} was answered with type {self.record.response_type}"
-            )
-        return list(self.record.response_data.get("choices") or [])
-
-    async def followups(self, count: int, timeout: float = DEFAULT_TIMEOUT) -> list[Message]:
-        world = self._driver.world
-        ids = self.record.followup_ids
-        await self._driver.wait_for(lambda: len(ids) >= count, f"{count} follow-ups", timeout)
-        return [world.messages[i] for i in ids[:count]]
 
 
 class Driver:
@@ -223,7 +157,7 @@ class Driver:
         )  # fmt: skip
         self.discord.interactions.add(record)
         await self.dispatch("INTERACTION_CREATE", payload, guild_id=channel.guild_id)
-        return InteractionHandle(self, record)
+        return InteractionHandle(self.world, record)
 
     def _where(self, user: User, channel: Channel | None) -> Channel:
         return channel if channel is not None else self.world.dm_channel(user.id)
