@@ -64,8 +64,11 @@ class Driver:
         await self.discord.gateway.dispatch("CHANNEL_CREATE", data, guild_id=guild.id)
         return channel
 
-    async def add_member(self, guild: Guild, user: User, *, nick: str | None = None) -> None:
-        member = self.world.add_member(guild.id, user.id, nick=nick)
+    async def add_member(
+        self, guild: Guild, user: User, *, nick: str | None = None, admin: bool = False
+    ) -> None:
+        """A member with @everyone's permissions, or every permission with ``admin``."""
+        member = self.world.add_member(guild.id, user.id, nick=nick, admin=admin)
         data = payloads.member(self.world, member) | {"guild_id": str(guild.id)}
         await self.discord.gateway.dispatch("GUILD_MEMBER_ADD", data, guild_id=guild.id)
 

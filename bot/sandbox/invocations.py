@@ -55,9 +55,8 @@ def base(
         payload["guild_id"] = str(guild.id)
         payload["guild"] = {"id": str(guild.id), "locale": guild.locale, "features": []}
         payload["guild_locale"] = guild.locale
-        payload["member"] = payloads.member(world, member) | {
-            "permissions": payloads.ALL_PERMISSIONS
-        }
+        permissions = str(world.permissions(member))
+        payload["member"] = payloads.member(world, member) | {"permissions": permissions}
         payload["authorizing_integration_owners"] = {GUILD_INSTALL: str(guild.id)}
         payload["context"] = CONTEXT_GUILD
     else:
@@ -152,7 +151,7 @@ def _value(
         if member is not None:
             resolved.setdefault("members", {})[str(value.id)] = payloads.member(
                 world, member, with_user=False
-            ) | {"permissions": payloads.ALL_PERMISSIONS}
+            ) | {"permissions": str(world.permissions(member))}
         return str(value.id)
     if option.type == CHANNEL and isinstance(value, Channel):
         resolved.setdefault("channels", {})[str(value.id)] = payloads.channel(world, value) | {

@@ -30,11 +30,22 @@ class User:
         return self.global_name or self.username
 
 
+ALL_PERMISSIONS = (1 << 53) - 1
+# A new guild's @everyone: view channels, send messages, embed links, attach files, read
+# history, add reactions, use application commands.
+EVERYONE_PERMISSIONS = (
+    (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 6) | (1 << 31)
+)
+
+
 @dataclass
 class Guild:
+    """Two roles: @everyone (the guild's id) and an administrator role members may hold."""
+
     id: int
     name: str
     owner_id: int
+    admin_role_id: int
     locale: str = "en-US"
     channel_ids: list[int] = field(default_factory=list)
     member_ids: list[int] = field(default_factory=list)
@@ -60,6 +71,7 @@ class Member:
     user_id: int
     joined_at: datetime
     nick: str | None = None
+    admin: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.sandbox import model
 from bot.sandbox.model import Attachment, Channel, Guild, Member, Message, User
 from bot.sandbox.world import World
 
-# Every permission bit: the sandbox does not model permissions, so the bot may do anything.
-ALL_PERMISSIONS = str((1 << 53) - 1)
+# The bot holds every permission: channel overwrites and missing permissions are not modelled.
+ALL_PERMISSIONS = str(model.ALL_PERMISSIONS)
 
 
 def iso(moment: Any) -> str | None:
@@ -29,8 +30,9 @@ def user(record: User) -> dict[str, Any]:
 
 
 def member(world: World, record: Member, *, with_user: bool = True) -> dict[str, Any]:
+    admin_role = world.guilds[record.guild_id].admin_role_id
     payload: dict[str, Any] = {
-        "roles": [],
+        "roles": [str(admin_role)] if record.admin else [],
         "nick": record.nick,
         "avatar": None,
         "joined_at": iso(record.joined_at),
@@ -72,18 +74,14 @@ def channel(world: World, record: Channel) -> dict[str, Any]:
     }
 
 
-def everyone_role(guild: Guild) -> dict[str, Any]:
-    return {
-        "id": str(guild.id),
-        "name": "@everyone",
-        "color": 0,
-        "hoist": False,
-        "position": 0,
-        "permissions": ALL_PERMISSIONS,
-        "managed": False,
-        "mentionable": False,
-        "flags": 0,
-    }
+def roles(guild: Guild) -> list[dict[str, Any]]:
+    base = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+    return [
+        base | {"id": str(guild.id), "name": "@everyone", "position": 0,
+                "permissions": str(model.EVERYONE_PERMISSIONS)},
+        base | {"id": str(guild.admin_role_id), "name": "Admin", "position": 1,
+                "permissions": ALL_PERMISSIONS},
+    ]  # fmt: skip
 
 
 def guild(world: World, record: Guild, *, large_threshold: int = 250) -> dict[str, Any]:
@@ -104,7 +102,7 @@ def guild(world: World, record: Guild, *, large_threshold: int = 250) -> dict[st
         "verification_level": 0,
         "default_message_notifications": 0,
         "explicit_content_filter": 0,
-        "roles": [everyone_role(record)],
+        "roles": roles(record),
         "emojis": [],
         "stickers": [],
         "features": [],

@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 
 from bot.sandbox import errors
 from bot.sandbox.model import (
+    ALL_PERMISSIONS,
     DM_CHANNEL,
+    EVERYONE_PERMISSIONS,
     TEXT_CHANNEL,
     Attachment,
     Channel,
@@ -101,12 +103,20 @@ class World:
             id=guild_id or self.ids.next(new_millisecond=True),
             name=name,
             owner_id=owner_id or self.owner.id,
+            admin_role_id=self.ids.next(),
         )
         if guild.id in self.guilds:
             raise errors.DriverError(f"guild {guild.id} exists already")
         self.guilds[guild.id] = guild
-        self.add_member(guild.id, self.bot.id)
+        self.add_member(guild.id, self.bot.id, admin=True)
         return guild
+
+    def permissions(self, member: Member) -> int:
+        """What Discord computes for a member: all for the owner and administrators."""
+        guild = self.guilds[member.guild_id]
+        if member.admin or member.user_id == guild.owner_id:
+            return ALL_PERMISSIONS
+        return EVERYONE_PERMISSIONS
 
     def add_channel(self, guild_id: int, name: str) -> Channel:
         guild = self.guild(guild_id)
@@ -122,10 +132,12 @@ class World:
         guild.channel_ids.append(channel.id)
         return channel
 
-    def add_member(self, guild_id: int, user_id: int, *, nick: str | None = None) -> Member:
+    def add_member(
+        self, guild_id: int, user_id: int, *, nick: str | None = None, admin: bool = False
+    ) -> Member:
         guild = self.guild(guild_id)
         self.user(user_id)
-        member = Member(guild_id=guild.id, user_id=user_id, joined_at=self.now(), nick=nick)
+        member = Member(guild.id, user_id, joined_at=self.now(), nick=nick, admin=admin)
         if (guild.id, user_id) not in self.members:
             guild.member_ids.append(user_id)
         self.members[(guild.id, user_id)] = member

@@ -35,6 +35,20 @@ async def test_slash_command_in_the_bots_dm(sandbox: LocalDiscord, tiny: TinyBot
     assert handle.record.payload["context"] == 1
 
 
+async def test_member_permissions_reach_the_bot(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """The administrator role and @everyone's permissions reach the bot as Discord computes them."""
+    d = sandbox.driver
+    guild = await d.add_guild("Pod")
+    admin, player = d.add_user("admin"), d.add_user("player")
+    await d.add_member(guild, admin, admin=True)
+    await d.add_member(guild, player)
+    general = d.channel(guild, "general")
+    answers = [
+        await (await d.invoke(u, "reload", channel=general)).message() for u in (admin, player)
+    ]
+    assert [a.content for a in answers] == ["reloaded", "not allowed"]
+
+
 async def test_autocomplete_offers_the_bots_choices(sandbox: LocalDiscord, tiny: TinyBot) -> None:
     """Typing in an autocomplete option returns the choices the bot computed."""
     d = sandbox.driver

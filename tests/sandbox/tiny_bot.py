@@ -83,6 +83,7 @@ class TinyBot(commands.Bot):
         self.tree.add_command(later)
         self.tree.add_command(tidy)
         self.tree.add_command(card)
+        self.tree.add_command(reload)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """No 5-second spacing between IDENTIFYs: the local Discord has no concurrency limit."""
@@ -170,4 +171,13 @@ async def card(interaction: discord.Interaction) -> None:
     embed = discord.Embed(title="Card").set_image(url="attachment://card.png")
     await interaction.response.send_message(
         embed=embed, file=discord.File(io.BytesIO(png(20, 28)), "card.png")
+    )
+
+
+@app_commands.command(description="Administrators only")
+async def reload(interaction: discord.Interaction) -> None:
+    member = interaction.user
+    allowed = isinstance(member, discord.Member) and member.guild_permissions.administrator
+    await interaction.response.send_message(
+        "reloaded" if allowed else "not allowed", ephemeral=True
     )
