@@ -155,8 +155,15 @@ class Gateway:
             async for msg in ws:
                 if msg.type is not WSMsgType.TEXT:
                     break
-                frame = json.loads(msg.data)
-                op, data = frame.get("op"), frame.get("d")
+                try:
+                    frame = json.loads(msg.data)
+                    op, data = frame["op"], frame.get("d")
+                except (ValueError, TypeError, KeyError):
+                    await ws.close(code=4002, message=b"Error while decoding payload.")
+                    break
+                if op in (IDENTIFY, RESUME, REQUEST_MEMBERS) and not isinstance(data, dict):
+                    await ws.close(code=4002, message=b"Error while decoding payload.")
+                    break
                 if op == HEARTBEAT:
                     await connection.send({"op": HEARTBEAT_ACK})
                     self.heartbeats += 1

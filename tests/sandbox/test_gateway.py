@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 import discord
 import pytest
 
@@ -123,3 +124,27 @@ async def test_bad_token_fails_login(sandbox: LocalDiscord) -> None:
     with pytest.raises(discord.LoginFailure):
         await bot.login("sandbox.not-the-token")
     await bot.close()
+
+
+@pytest.mark.parametrize(
+    ("frames", "code"),
+    [
+        pytest.param(["not json"], 4002, id="garbled"),
+        pytest.param(['{"op": 2, "d": null}'], 4002, id="identify-without-data"),
+        pytest.param(['{"op": 8, "d": {"guild_id": "1"}}'], 4003, id="before-identify"),
+        pytest.param(['{"op": 2, "d": {"token": "sandbox.wrong"}}'], 4004, id="wrong-token"),
+        pytest.param(['{"op": 99, "d": {}}'], 4003, id="unknown-op-before-identify"),
+    ],
+)
+async def test_bad_gateway_frames_close_with_discords_codes(frames: list[str], code: int) -> None:
+    """A client that breaks the protocol is closed with the code Discord uses."""
+    async with (
+        LocalDiscord() as server,
+        aiohttp.ClientSession() as session,
+        session.ws_connect(server.gateway_url + "?v=10&encoding=json") as ws,
+    ):
+        assert (await ws.receive_json())["op"] == 10
+        for frame in frames:
+            await ws.send_str(frame)
+        closing = await ws.receive()
+        assert (closing.type, closing.data) == (aiohttp.WSMsgType.CLOSE, code)
