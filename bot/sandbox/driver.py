@@ -341,11 +341,17 @@ class Driver:
         return self.world.attachments[attachment.id].data
 
     def transcript_html(
-        self, *, title: str = "draftpod transcript", summary: dict[str, object] | None = None
+        self,
+        *,
+        title: str = "draftpod transcript",
+        summary: dict[str, object] | None = None,
+        inline_images: bool = True,
     ) -> str:
         """Every conversation so far as one self-contained HTML page (see transcript.py)."""
         records = self.discord.interactions.records.values()
-        return render_transcript(self.world, records, title=title, summary=summary)
+        return render_transcript(
+            self.world, records, title=title, summary=summary, inline_images=inline_images
+        )
 
     def api_calls(self) -> CallCounts:
         return self.discord.calls.counts()

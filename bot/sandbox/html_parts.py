@@ -6,6 +6,7 @@ shown in several versions of a message is stored in the transcript only once.
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -41,21 +42,26 @@ def embedded_files(embeds: Iterable[dict[str, Any]]) -> set[str]:
 
 
 class PartRenderer:
-    def __init__(self, names: Callable[[int], str]) -> None:
+    """``images`` maps a content hash to the image: the same bytes uploaded twice (a pack sent
+    again after a restart) are stored once. Without ``inline_images`` images become file chips."""
+
+    def __init__(self, names: Callable[[int], str], *, inline_images: bool = True) -> None:
         self.names = names
-        self.images: dict[int, Attachment] = {}
+        self.inline_images = inline_images
+        self.images: dict[str, Attachment] = {}
 
     def text(self, content: str, written: datetime) -> str:
         return markup.render(content, names=self.names, written=written)
 
     def image(self, attachment: Attachment) -> str:
-        if not (attachment.width and attachment.height):
+        if not (self.inline_images and attachment.width and attachment.height):
             return self.file(attachment)
-        self.images[attachment.id] = attachment
+        key = hashlib.sha256(attachment.data).hexdigest()[:16]
+        self.images.setdefault(key, attachment)
         width = min(attachment.width, IMAGE_WIDTH_MAX)
         ratio = f"{attachment.width}/{attachment.height}"
         style = f"width:{width}px;aspect-ratio:{ratio}"
-        return el("div", cls=f"img a{attachment.id}", title=attachment.filename, style=style)
+        return el("div", cls=f"img i{key}", title=attachment.filename, style=style)
 
     @staticmethod
     def file(attachment: Attachment) -> str:

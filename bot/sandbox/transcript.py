@@ -33,10 +33,12 @@ def _find(components: list[dict[str, Any]], custom_id: str | None) -> dict[str, 
 
 
 class _Page:
-    def __init__(self, world: World, records: list[InteractionRecord]) -> None:
+    def __init__(
+        self, world: World, records: list[InteractionRecord], *, inline_images: bool
+    ) -> None:
         self.world = world
         self.records = records
-        self.parts = PartRenderer(self.name)
+        self.parts = PartRenderer(self.name, inline_images=inline_images)
 
     def name(self, snowflake: int) -> str:
         if (user := self.world.users.get(snowflake)) is not None:
@@ -149,9 +151,13 @@ def render_transcript(
     *,
     title: str = "draftpod transcript",
     summary: Mapping[str, object] | None = None,
+    inline_images: bool = True,
 ) -> str:
-    """The whole page; ``summary`` adds figures (label: value) to its header."""
-    page = _Page(world, sorted(records, key=lambda r: r.id))
+    """The whole page; ``summary`` adds figures (label: value) to its header.
+
+    ``inline_images=False`` shows images as file names, for a light page of a long session.
+    """
+    page = _Page(world, sorted(records, key=lambda r: r.id), inline_images=inline_images)
     active = {m.channel_id for m in world.messages.values()} | {r.channel_id for r in page.records}
     channels = sorted(
         (c for c in world.channels.values() if c.id in active),
@@ -177,9 +183,9 @@ def render_transcript(
     }
     tiles = "".join(el("div", el("b", esc(v)) + el("span", esc(k))) for k, v in figures.items())
     images = "".join(
-        f".a{a.id}{{background-image:url(data:{a.content_type};base64,"
+        f".i{key}{{background-image:url(data:{a.content_type};base64,"
         f"{base64.b64encode(a.data).decode()})}}"
-        for a in page.parts.images.values()
+        for key, a in page.parts.images.items()
     )
     generated = world.now().strftime("%Y-%m-%d %H:%M UTC")
     header = el("h1", esc(title)) + el(

@@ -39,6 +39,19 @@ async def test_transcript_of_a_session(sandbox: LocalDiscord, tiny: TinyBot) -> 
     assert "2 versions" in page
     assert "DM · Alice" in page
     assert "api_calls_per_pick" in page
+    light = d.transcript_html(inline_images=False)
+    assert encoded not in light and "pack.png" in light
+
+
+async def test_identical_images_are_stored_once(sandbox: LocalDiscord, tiny: TinyBot) -> None:
+    """The same pack image sent twice (as after a restart) is one data URI in the page."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    for _ in range(2):
+        await (await d.invoke(alice, "pack")).message()
+    page = d.transcript_html()
+    assert page.count(base64.b64encode(png()).decode()) == 1
+    assert page.count('class="img ') == 2
 
 
 @pytest.mark.parametrize(
