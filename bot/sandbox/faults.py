@@ -1,4 +1,4 @@
-"""Switchable faults on the REST API: 429s, server errors, slow answers.
+"""Switchable faults on the REST API: 429s, server errors, lost answers, slow answers.
 
 A fault matches one route (``"POST /channels/{channel_id}/messages"``, the same key discord.py
 uses for its buckets) or every route when ``route`` is None, and fires ``count`` times (None:
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-FaultKind = Literal["rate_limit", "server_error", "slow"]
+FaultKind = Literal["rate_limit", "server_error", "lost_response", "slow"]
 
 
 @dataclass
@@ -52,6 +52,16 @@ class Faults:
     ) -> Fault:
         """Answer 5xx; discord.py retries 500, 502, 504 after ``1 + 2 * tries`` seconds."""
         return self._arm(Fault("server_error", route, count, status=status))
+
+    def lose_response(
+        self, route: str | None = None, *, count: int | None = 1, status: int = 503
+    ) -> Fault:
+        """Do the work, then answer 5xx: the message exists but the bot never heard so.
+
+        The case a ``nonce`` with ``enforce_nonce`` makes safe: the retried send returns the
+        message created the first time instead of a second one.
+        """
+        return self._arm(Fault("lost_response", route, count, status=status))
 
     def slow(self, route: str | None = None, *, seconds: float, count: int | None = None) -> Fault:
         """Hold the answer ``seconds`` before handling the request."""

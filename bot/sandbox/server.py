@@ -30,6 +30,10 @@ DEFAULT_HEARTBEAT_MS = 41_250
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+def server_error(status: int) -> web.Response:
+    return json_response({"message": f"{status}: Server Error", "code": 0}, status)
+
+
 def is_sandbox_token(token: str) -> bool:
     return token.startswith(TOKEN_PREFIX)
 
@@ -135,14 +139,18 @@ class LocalDiscord:
         try:
             if kind == "global" and request.headers.get("Authorization") != f"Bot {self.token}":
                 raise unauthorized()
-            if kind in ("global", "interaction"):
-                for fault in self.faults.take(route):
-                    answer = await self._apply(fault)
-                    if answer is not None:
-                        status = answer.status
-                        return answer
+            fired = self.faults.take(route) if kind in ("global", "interaction") else []
+            for fault in fired:
+                answer = await self._apply(fault)
+                if answer is not None:
+                    status = answer.status
+                    return answer
             response = await handler(request)
             status = response.status
+            lost = next((f for f in fired if f.kind == "lost_response"), None)
+            if lost is not None:
+                status = lost.status
+                return server_error(lost.status)
             return response
         except ApiError as exc:
             status = exc.status
@@ -162,10 +170,10 @@ class LocalDiscord:
         if fault.kind == "slow":
             await asyncio.sleep(fault.seconds)
             return None
+        if fault.kind == "lost_response":
+            return None
         if fault.kind == "server_error":
-            return json_response(
-                {"message": f"{fault.status}: Server Error", "code": 0}, fault.status
-            )
+            return server_error(fault.status)
         body: dict[str, Any] = {
             "message": "You are being rate limited.",
             "retry_after": fault.retry_after,

@@ -72,6 +72,20 @@ async def test_server_error_reaches_the_bot(sandbox: LocalDiscord, tiny: TinyBot
     assert (await channel.send("next")).content == "next"
 
 
+async def test_lost_response_is_made_safe_by_the_nonce(
+    sandbox: LocalDiscord, tiny: TinyBot
+) -> None:
+    """A send whose answer was lost, retried with its nonce, leaves exactly one message."""
+    alice = sandbox.driver.add_user("alice")
+    channel = await (await tiny.fetch_user(alice.id)).create_dm()
+    sandbox.faults.lose_response(SEND)
+    with pytest.raises(discord.DiscordServerError):
+        await channel.send("pack 1 pick 1", nonce="pod7-s2-p1")
+    retried = await channel.send("pack 1 pick 1", nonce="pod7-s2-p1")
+    (only,) = sandbox.driver.messages(user=alice)
+    assert only.id == retried.id and only.content == "pack 1 pick 1"
+
+
 async def test_slow_network_makes_a_prompt_answer_late(
     sandbox: LocalDiscord, tiny: TinyBot
 ) -> None:
