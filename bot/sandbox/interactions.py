@@ -59,6 +59,7 @@ class InteractionRecord:
     original_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
     rejected: list[ApiError] = field(default_factory=list)
+    responding: bool = False
 
     @property
     def acknowledged(self) -> bool:
@@ -91,8 +92,15 @@ class Interactions:
     async def _respond(self, record: InteractionRecord, body: Body) -> dict[str, Any]:
         if time.monotonic() - record.created > self.deadline:
             raise errors.unknown_interaction()
-        if record.acknowledged:
+        if record.acknowledged or record.responding:
             raise errors.already_acknowledged()
+        record.responding = True
+        try:
+            return await self._carry_out(record, body)
+        finally:
+            record.responding = False
+
+    async def _carry_out(self, record: InteractionRecord, body: Body) -> dict[str, Any]:
         kind = body.payload.get("type")
         data = body.payload.get("data") or {}
         if kind not in VALID_RESPONSES[record.type]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import discord
 import pytest
@@ -51,7 +53,7 @@ async def test_dropped_connection_resumes_and_replays(sandbox: LocalDiscord, tin
     await d.wait_connected(resumes=1)
     echo = await d.next_message(user=alice)
     assert echo.content == "echo: while you were away"
-    assert tiny.resumed.is_set()
+    await asyncio.wait_for(tiny.resumed.wait(), 5)
     assert (sandbox.gateway.identifies, sandbox.gateway.resumes) == (1, 1)
     assert sandbox.gateway.sessions[0].replayed >= 1
 

@@ -73,6 +73,7 @@ class TinyBot(commands.Bot):
         super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.02, **options)
         self.slow_seconds = 0.0
         self.failures: list[discord.HTTPException] = []
+        self._failed = asyncio.Event()
         self.dm_texts: list[str] = []
         self.dm_files: list[str] = []
         self.resumed = asyncio.Event()
@@ -91,6 +92,15 @@ class TinyBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.add_dynamic_items(PickButton)
         self.add_view(PackView())
+
+    def fail(self, exc: discord.HTTPException) -> None:
+        self.failures.append(exc)
+        self._failed.set()
+
+    async def first_failure(self, timeout: float = 5.0) -> discord.HTTPException:
+        """The first HTTP error a command met, once it happened."""
+        await asyncio.wait_for(self._failed.wait(), timeout)
+        return self.failures[0]
 
     async def on_resumed(self) -> None:
         self.resumed.set()
@@ -129,7 +139,7 @@ async def pack(interaction: discord.Interaction) -> None:
             "Your pack", file=discord.File(io.BytesIO(png()), "pack.png"), view=PackView()
         )
     except discord.HTTPException as exc:
-        bot.failures.append(exc)
+        bot.fail(exc)
         await interaction.response.send_message(f"cannot DM you ({exc.code})", ephemeral=True)
         return
     await interaction.response.send_message("sent", ephemeral=True)
@@ -143,7 +153,7 @@ async def slow(interaction: discord.Interaction) -> None:
     try:
         await interaction.response.send_message("finally")
     except discord.HTTPException as exc:
-        bot.failures.append(exc)
+        bot.fail(exc)
 
 
 @app_commands.command(description="Opens a modal")
