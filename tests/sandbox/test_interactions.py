@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import discord
 import pytest
 
 from bot.sandbox import DriverError, LocalDiscord
 
 from .conftest import running
-from .tiny_bot import TinyBot, png
+from .tiny_bot import TinyBot, hello, png
 
 
 async def test_slash_command_in_a_guild_channel(sandbox: LocalDiscord, tiny: TinyBot) -> None:
@@ -26,6 +27,26 @@ async def test_slash_command_in_a_guild_channel(sandbox: LocalDiscord, tiny: Tin
         "hello bob hello bob", None, general.id,
     )  # fmt: skip
     assert await d.next_message(channel=general) is message
+
+
+async def test_guild_commands_are_synced_and_invoked_per_guild(
+    sandbox: LocalDiscord, tiny: TinyBot
+) -> None:
+    """Commands synced to one guild are that guild's, with their own ids, not global ones."""
+    d = sandbox.driver
+    guild, other = await d.add_guild("Pod"), await d.add_guild("Other")
+    alice = d.add_user("alice")
+    await d.add_member(guild, alice)
+    tiny.tree.clear_commands(guild=None)
+    tiny.tree.add_command(hello, guild=discord.Object(guild.id))
+    await tiny.tree.sync()
+    synced = await tiny.tree.sync(guild=discord.Object(guild.id))
+    assert [c.name for c in synced] == ["hello"]
+    assert d.command("hello", guild=guild).guild_id == guild.id
+    with pytest.raises(DriverError, match="no command"):
+        d.command("hello", guild=other)
+    handle = await d.invoke(alice, "hello", {"name": "pod"}, channel=d.channel(guild, "general"))
+    assert (await handle.message()).content == "hello pod"
 
 
 async def test_slash_command_in_the_bots_dm(sandbox: LocalDiscord, tiny: TinyBot) -> None:
