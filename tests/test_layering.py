@@ -90,3 +90,20 @@ def test_production_code_never_imports_the_local_discord() -> None:
 
     bad = [v for v in violations("bot", allowed) if not v.startswith("bot/sandbox/")]
     assert bad == []
+
+
+def test_local_discord_depends_only_on_aiohttp() -> None:
+    """bot/sandbox speaks Discord with aiohttp alone; only its connect module touches discord.py."""
+    stdlib = sys.stdlib_module_names
+    web_stack = {"aiohttp", "yarl", "multidict"}
+
+    def allowed(name: str) -> bool:
+        top = name.split(".")[0]
+        return name.startswith("bot.sandbox") or top in stdlib or top in web_stack
+
+    bad = [
+        v
+        for v in violations("bot/sandbox", allowed)
+        if not v.startswith("bot/sandbox/connect.py imports discord")
+    ]
+    assert bad == []
