@@ -1,0 +1,81 @@
+"""The pick log: append-only, one line per ``(pod, seat, pick_no)``, read back in commit order.
+
+Idempotent by key: the same pick again (same card at the same index) returns the stored line, so
+a retried job or a double-clicked menu is harmless; a different card for a taken key raises
+:class:`PickConflict` carrying the winner, which is how a player racing their own time-out learns
+which pick stood. There is deliberately no update or delete.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.storage.database import Database
+from bot.storage.errors import PickConflict, PodStateError, SeatNotFound
+from bot.storage.records import PickRecord, RecordedPick
+from bot.storage.rows import load_picks, load_pod, to_pick
+from bot.storage.schema import picks, seats
+
+
+class PickLog:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(self, pick: PickRecord) -> RecordedPick:
+        """Append ``pick`` unless its key is taken; committed before it returns."""
+
+        async def work(conn: AsyncConnection) -> RecordedPick:
+            pod = await load_pod(conn, pick.pod_id, lock=True)
+            query = select(picks).where(
+                picks.c.pod_id == pick.pod_id,
+                picks.c.seat_no == pick.seat_no,
+                picks.c.pick_no == pick.pick_no,
+            )
+            row = (await conn.execute(query)).first()
+            if row is not None:
+                stored = to_pick(row)
+                if stored.same_pick(pick):
+                    return RecordedPick(stored, created=False)
+                raise PickConflict(stored, pick.card_index, pick.card_id)
+            if pod.status != "drafting":
+                raise PodStateError(pod.id, pod.status, "record a pick")
+            seat = await conn.execute(
+                select(seats.c.seat_no).where(
+                    seats.c.pod_id == pick.pod_id, seats.c.seat_no == pick.seat_no
+                )
+            )
+            if seat.first() is None:
+                raise SeatNotFound(pick.pod_id, seat_no=pick.seat_no)
+            await conn.execute(
+                insert(picks).values(
+                    pod_id=pick.pod_id,
+                    seat_no=pick.seat_no,
+                    pick_no=pick.pick_no,
+                    pack_no=pick.pack_no,
+                    pick_in_pack=pick.pick_in_pack,
+                    card_index=pick.card_index,
+                    card_id=pick.card_id,
+                    card_name=pick.card_name,
+                    source=pick.source,
+                    reason=pick.reason,
+                    picked_at=pick.picked_at,
+                )
+            )
+            return RecordedPick(pick, created=True)
+
+        return await self._db.write("record pick", work, rerun_on_conflict=True)
+
+    async def for_pod(self, pod_id: int) -> tuple[PickRecord, ...]:
+        """Every pick of the pod in the order it was committed (the order a replay applies)."""
+        return await self._db.read("load picks", lambda conn: load_picks(conn, pod_id))
+
+    async def get(self, pod_id: int, seat_no: int, pick_no: int) -> PickRecord | None:
+        async def work(conn: AsyncConnection) -> PickRecord | None:
+            query = select(picks).where(
+                picks.c.pod_id == pod_id, picks.c.seat_no == seat_no, picks.c.pick_no == pick_no
+            )
+            row = (await conn.execute(query)).first()
+            return None if row is None else to_pick(row)
+
+        return await self._db.read("load pick", work)
