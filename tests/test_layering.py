@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -89,4 +88,19 @@ def test_production_code_never_imports_the_local_discord() -> None:
         return not name.startswith("bot.sandbox")
 
     bad = [v for v in violations("bot", allowed) if not v.startswith("bot/sandbox/")]
+    assert bad == []
+
+
+def test_bot_storage_never_imports_discord() -> None:
+    """The bot's storage keeps plain integer ids; it knows nothing of Discord."""
+    assert violations("bot/storage", lambda name: name.split(".")[0] != "discord") == []
+
+
+def test_outbound_queue_reaches_discord_only_through_its_adapter() -> None:
+    """The outbound queue is tested without Discord: only its adapter module imports discord."""
+    bad = [
+        v
+        for v in violations("bot/outbound", lambda name: name.split(".")[0] != "discord")
+        if not v.startswith("bot/outbound/discord_transport.py ")
+    ]
     assert bad == []

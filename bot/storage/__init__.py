@@ -37,7 +37,7 @@ from bot.storage.records import (
     SeatRecord,
     SeatSpec,
 )
-from bot.storage.store import Store, open_store
+from bot.storage.store import Store, bot_database_url, open_configured_store, open_store
 
 __all__ = [
     "EndStatus",
@@ -67,9 +67,11 @@ __all__ = [
     "StorageError",
     "StorageFailure",
     "Store",
+    "bot_database_url",
     "create_engine",
     "current_revision",
     "head_revision",
     "migrate",
+    "open_configured_store",
     "open_store",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.engine import URL
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.database import Database, create_engine
@@ -11,6 +13,7 @@ from bot.storage.migrate import migrate
 from bot.storage.picks import PickLog
 from bot.storage.pods import PodRepository
 from bot.storage.queue import QueueRepository
+from draftpod.config import Config
 
 
 class Store:
@@ -31,6 +34,28 @@ class Store:
         await self.db.dispose()
 
 
+def bot_database_url(config: Config) -> str:
+    """``bot.database_url``, or the embedded default: ``<var_dir>/bot.sqlite3``."""
+    return config.bot.database_url or config.sqlite_url("bot")
+
+
+async def open_configured_store(config: Config) -> Store:
+    """The store the settings name, opened and migrated: what the bot calls at start."""
+    return await open_store(
+        bot_database_url(config), busy_timeout=config.bot.database_busy_timeout_seconds
+    )
+
+
+def _make_sqlite_folder(url: str | URL) -> None:
+    """SQLite creates the file but not its folder; ``var/`` may not exist on a fresh checkout."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return
+    if not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
 async def open_store(
     url: str | URL,
     *,
@@ -43,6 +68,7 @@ async def open_store(
     ``busy_timeout`` is how long SQLite waits for another writer's lock before an attempt fails;
     ``attempts`` and ``backoff`` are the retries of :class:`~bot.storage.database.Database`.
     """
+    _make_sqlite_folder(url)
     engine = create_engine(url, busy_timeout=busy_timeout)
     try:
         await migrate(engine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,8 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
-from bot.storage import Store, current_revision, head_revision, open_store
+from bot.storage import Store, current_revision, head_revision, open_configured_store, open_store
 from bot.storage.schema import metadata
+from draftpod.config import load_config
 from tests.bot.storage.storage_factories import new_pod
 
 
@@ -66,3 +68,15 @@ async def test_sqlite_connection_settings(
     """Every SQLite connection runs in WAL mode, with foreign keys, a busy timeout and full sync."""
     async with sqlite_store.engine.connect() as conn:
         assert (await conn.exec_driver_sql(f"PRAGMA {pragma}")).scalar() == expected
+
+
+async def test_configured_store_defaults_to_a_file_under_var(tmp_path: Path) -> None:
+    """With no database_url the store is <var_dir>/bot.sqlite3, its folder created."""
+    config = load_config(root=tmp_path)
+    assert not config.paths.var_dir.exists()
+    store = await open_configured_store(config)
+    try:
+        assert (tmp_path / "var" / "bot.sqlite3").is_file()
+        assert await current_revision(store.engine) == head_revision()
+    finally:
+        await store.close()
