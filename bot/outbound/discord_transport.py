@@ -35,7 +35,7 @@ class DiscordTransport:
     def _channel(self, channel_id: int) -> _MessageChannel:
         channel = self._client.get_channel(channel_id)
         if channel is None:
-            return self._client.get_partial_messageable(channel_id)
+            return cast(_MessageChannel, self._client.get_partial_messageable(channel_id))
         if not hasattr(channel, "get_partial_message"):
             raise TypeError(f"channel {channel_id} ({type(channel).__name__}) takes no messages")
         return cast(_MessageChannel, channel)

@@ -275,17 +275,18 @@ class OutboundQueue(Generic[M]):
         job = batch[0]
         self._calls += 1
         try:
+            result: Any = None
             if job.kind == "send":
-                result: Any = await self._transport.send(channel_id, job.fields)
+                result = await self._transport.send(channel_id, job.fields)
             elif job.kind == "edit":
                 assert job.message_id is not None
                 result = await self._transport.edit(channel_id, job.message_id, job.fields)
             elif len(batch) == 1:
                 assert job.message_id is not None
-                result = await self._transport.delete(channel_id, job.message_id)
+                await self._transport.delete(channel_id, job.message_id)
             else:
                 ids = [done.message_id for done in batch if done.message_id is not None]
-                result = await self._transport.delete_many(channel_id, ids)
+                await self._transport.delete_many(channel_id, ids)
         except asyncio.CancelledError:
             for done in batch:
                 _settle(done, error=QueueClosed(done.label))

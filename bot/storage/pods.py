@@ -66,7 +66,8 @@ class PodRepository:
                     created_at=new.created_at,
                 )
             )
-            pod_id = result.inserted_primary_key[0]
+            assert result.inserted_primary_key is not None
+            pod_id: int = result.inserted_primary_key[0]
             if creator is not None:
                 await _insert_seat(conn, pod_id, 0, creator, new.created_at)
             return await load_pod(conn, pod_id)

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
-from bot.storage import MessageRecord, QueueEntry, Store
+from bot.storage import MessageKind, MessageRecord, QueueEntry, Store
 from tests.bot.storage.storage_factories import NOW, new_pod, player
 
 
-def message(pod_id: int, message_id: int, kind: str = "pack", **kw: object) -> MessageRecord:
-    return MessageRecord(
-        message_id=message_id, channel_id=77, pod_id=pod_id, kind=kind, updated_at=NOW, **kw
-    )  # type: ignore[arg-type]
+def message(
+    pod_id: int,
+    message_id: int,
+    kind: MessageKind = "pack",
+    seat_no: int | None = None,
+    pick_no: int | None = None,
+) -> MessageRecord:
+    return MessageRecord(message_id, 77, pod_id, kind, NOW, seat_no=seat_no, pick_no=pick_no)
+
+
+async def current_id(store: Store, pod_id: int, kind: MessageKind, seat: int | None = None) -> int:
+    found = await store.messages.current(pod_id, kind, seat)
+    assert found is not None
+    return found.message_id
 
 
 async def test_current_message_of_a_slot_is_the_newest(store: Store) -> None:
@@ -21,9 +32,9 @@ async def test_current_message_of_a_slot_is_the_newest(store: Store) -> None:
     await store.messages.put(message(pod.id, 510, seat_no=0, pick_no=1))
     await store.messages.put(message(pod.id, 520, seat_no=1, pick_no=1))
     await store.messages.put(message(pod.id, 530, seat_no=0, pick_no=4))
-    assert (await store.messages.current(pod.id, "lobby")).message_id == 500
-    assert (await store.messages.current(pod.id, "pack", 0)).message_id == 530
-    assert (await store.messages.current(pod.id, "pack", 1)).message_id == 520
+    assert await current_id(store, pod.id, "lobby") == 500
+    assert await current_id(store, pod.id, "pack", 0) == 530
+    assert await current_id(store, pod.id, "pack", 1) == 520
     assert await store.messages.current(pod.id, "result") is None
 
 
@@ -62,8 +73,8 @@ async def test_queueing_again_moves_the_entry(store: Store) -> None:
     await store.queue.enter(entry(1, set_code="NEO"))
     await store.queue.enter(entry(1, set_code="MH3"))
     assert await store.queue.waiting(1, "NEO") == ()
-    assert (await store.queue.get(1)).set_code == "MH3"
-    assert (await store.queue.leave(1)).set_code == "MH3"
+    assert await store.queue.get(1) == entry(1, set_code="MH3")
+    assert await store.queue.leave(1) == entry(1, set_code="MH3")
     assert await store.queue.leave(1) is None
 
 
@@ -77,7 +88,7 @@ async def test_fillable_pods_fullest_first_and_cleared_at_start(store: Store) ->
     assert [(p.id, taken) for p, taken in fillable] == [(big.id, 2), (small.id, 1)]
     await store.queue.enter(entry(201))
     await store.queue.place(201, big.id)
-    assert (await store.queue.get(201)).pod_id == big.id
+    assert await store.queue.get(201) == dataclasses.replace(entry(201), pod_id=big.id)
     await store.pods.start(big.id, [player(200), player(201)], NOW)
     assert await store.queue.get(201) is None
     assert [p.id for p, _ in await store.queue.fillable(1, "NEO")] == [small.id]
