@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.database import Database, create_engine
+from bot.storage.errors import StorageFailure
 from bot.storage.messages import MessageRepository
 from bot.storage.migrate import migrate
 from bot.storage.picks import PickLog
@@ -72,6 +74,10 @@ async def open_store(
     engine = create_engine(url, busy_timeout=busy_timeout)
     try:
         await migrate(engine)
+    except DBAPIError as exc:
+        await engine.dispose()
+        reason = str(exc.orig) if exc.orig is not None else str(exc)
+        raise StorageFailure("open the bot's database", reason) from exc
     except BaseException:
         await engine.dispose()
         raise

@@ -128,3 +128,22 @@ async def test_naive_datetime_is_refused_before_the_database(db_path: Path) -> N
         assert await store.pods.seats(pod.id) == ()
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize(
+    ("prepare", "words"),
+    [
+        pytest.param(
+            lambda p: p.write_bytes(b"not a database " * 100), "not a database", id="junk"
+        ),
+        pytest.param(lambda p: p.mkdir(), "unable to open", id="a-folder"),
+    ],
+)
+async def test_unusable_database_file_fails_to_open_with_a_reason(
+    db_path: Path, prepare: Any, words: str
+) -> None:
+    """A path that holds no usable database is refused at start with SQLite's reason."""
+    prepare(db_path)
+    with pytest.raises(StorageFailure) as caught:
+        await open_store(f"sqlite:///{db_path}")
+    assert words in caught.value.reason
