@@ -1,9 +1,8 @@
 """Alembic's environment for the bot's store.
 
-Run by :func:`bot.storage.migrate.migrate` with a connection of the bot's engine. To write a new
-revision against a scratch database, pass its URL:
-``alembic -c <(echo) -x url=sqlite:///var/scratch.sqlite3 revision --autogenerate -m "..."``
-with ``script_location`` pointing here.
+Run by :func:`bot.storage.migrate.migrate` with a connection of the bot's engine. From the
+command line (to write a new revision against a scratch database) pass the URL with
+``-x url=...``; ``docs/storage.md`` has the commands.
 """
 
 from __future__ import annotations
