@@ -107,6 +107,12 @@ class Database:
     ) -> None:
         self.engine = engine
         self._writer = engine.execution_options(**{_WRITE: True})
+        # SQLite has one write lock per file, and a writer that finds it taken sleeps in SQLite's
+        # busy handler (1, 2, 5 ... 100 ms steps) rather than queueing. Writers of this process
+        # therefore queue here, in order, and only another process ever meets the busy handler.
+        self._write_turn: asyncio.Lock | None = (
+            asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        )
         self._attempts = max(1, attempts)
         self._backoff = backoff
 
@@ -127,7 +133,10 @@ class Database:
         runs = 2 if rerun_on_conflict else 1
         for run in range(1, runs + 1):
             try:
-                return await self._run(self._writer, operation, work)
+                if self._write_turn is None:
+                    return await self._run(self._writer, operation, work)
+                async with self._write_turn:
+                    return await self._run(self._writer, operation, work)
             except IntegrityError as exc:
                 if run == runs:
                     raise StorageConflict(operation, _reason(exc)) from exc
