@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -147,3 +148,14 @@ async def test_unusable_database_file_fails_to_open_with_a_reason(
     with pytest.raises(StorageFailure) as caught:
         await open_store(f"sqlite:///{db_path}")
     assert words in caught.value.reason
+
+
+async def test_writers_of_one_process_queue_instead_of_failing_busy(db_path: Path) -> None:
+    """Many concurrent writes in one process all commit even with no busy timeout and no retry:
+    they take turns on the store's own lock instead of colliding on SQLite's."""
+    store = await open_store(f"sqlite:///{db_path}", busy_timeout=0, attempts=1)
+    try:
+        pods = await asyncio.gather(*(store.pods.create(new_pod(100 + n)) for n in range(40)))
+        assert len({pod.id for pod in pods}) == 40
+    finally:
+        await store.close()
