@@ -12,10 +12,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.database import Database
-from bot.storage.errors import PickConflict, PodStateError, SeatNotFound
+from bot.storage.errors import PickConflict, PodNotFound, PodStateError, SeatNotFound
 from bot.storage.records import PickRecord, RecordedPick
-from bot.storage.rows import load_picks, load_pod, to_pick
-from bot.storage.schema import picks, seats
+from bot.storage.rows import load_picks, to_pick
+from bot.storage.schema import picks, pods, seats
 
 
 class PickLog:
@@ -26,7 +26,6 @@ class PickLog:
         """Append ``pick`` unless its key is taken; committed before it returns."""
 
         async def work(conn: AsyncConnection) -> RecordedPick:
-            pod = await load_pod(conn, pick.pod_id, lock=True)
             query = select(picks).where(
                 picks.c.pod_id == pick.pod_id,
                 picks.c.seat_no == pick.seat_no,
@@ -38,14 +37,22 @@ class PickLog:
                 if stored.same_pick(pick):
                     return RecordedPick(stored, created=False)
                 raise PickConflict(stored, pick.card_index, pick.card_id)
-            if pod.status != "drafting":
-                raise PodStateError(pod.id, pod.status, "record a pick")
-            seat = await conn.execute(
-                select(seats.c.seat_no).where(
-                    seats.c.pod_id == pick.pod_id, seats.c.seat_no == pick.seat_no
-                )
+            seated = (
+                select(seats.c.seat_no)
+                .where(seats.c.pod_id == pick.pod_id, seats.c.seat_no == pick.seat_no)
+                .exists()
             )
-            if seat.first() is None:
+            state = await conn.execute(
+                select(pods.c.status, seated.label("seated"))
+                .where(pods.c.id == pick.pod_id)
+                .with_for_update(of=pods)
+            )
+            found = state.first()
+            if found is None:
+                raise PodNotFound(pick.pod_id)
+            if found.status != "drafting":
+                raise PodStateError(pick.pod_id, found.status, "record a pick")
+            if not found.seated:
                 raise SeatNotFound(pick.pod_id, seat_no=pick.seat_no)
             await conn.execute(
                 insert(picks).values(
