@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.database import Database
 from bot.storage.records import MessageKind, MessageRecord
-from bot.storage.rows import load_pod, to_message
+from bot.storage.rows import columns_of, load_pod, to_message
 from bot.storage.schema import messages
 
 
@@ -26,19 +26,12 @@ class MessageRepository:
 
         async def work(conn: AsyncConnection) -> MessageRecord:
             await load_pod(conn, record.pod_id)
-            values = {
-                "channel_id": record.channel_id,
-                "pod_id": record.pod_id,
-                "kind": record.kind,
-                "seat_no": record.seat_no,
-                "pick_no": record.pick_no,
-                "updated_at": record.updated_at,
-            }
+            values = columns_of(record)
             found = await conn.execute(
                 select(messages.c.message_id).where(messages.c.message_id == record.message_id)
             )
             if found.first() is None:
-                await conn.execute(insert(messages).values(message_id=record.message_id, **values))
+                await conn.execute(insert(messages).values(**values))
             else:
                 await conn.execute(
                     update(messages)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.storage.database import Database
 from bot.storage.errors import PickConflict, PodNotFound, PodStateError, SeatNotFound
 from bot.storage.records import PickRecord, RecordedPick
-from bot.storage.rows import load_picks, to_pick
+from bot.storage.rows import columns_of, load_picks, to_pick
 from bot.storage.schema import picks, pods, seats
 
 
@@ -54,21 +54,7 @@ class PickLog:
                 raise PodStateError(pick.pod_id, found.status, "record a pick")
             if not found.seated:
                 raise SeatNotFound(pick.pod_id, seat_no=pick.seat_no)
-            await conn.execute(
-                insert(picks).values(
-                    pod_id=pick.pod_id,
-                    seat_no=pick.seat_no,
-                    pick_no=pick.pick_no,
-                    pack_no=pick.pack_no,
-                    pick_in_pack=pick.pick_in_pack,
-                    card_index=pick.card_index,
-                    card_id=pick.card_id,
-                    card_name=pick.card_name,
-                    source=pick.source,
-                    reason=pick.reason,
-                    picked_at=pick.picked_at,
-                )
-            )
+            await conn.execute(insert(picks).values(**columns_of(pick)))
             return RecordedPick(pick, created=True)
 
         return await self._db.write("record pick", work, rerun_on_conflict=True)

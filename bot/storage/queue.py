@@ -10,8 +10,9 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.database import Database
+from bot.storage.errors import PlayerBusy
 from bot.storage.records import PodRecord, QueueEntry
-from bot.storage.rows import load_pod, to_pod, to_queue_entry
+from bot.storage.rows import columns_of, load_pod, running_pod_of, to_pod, to_queue_entry
 from bot.storage.schema import pods, queue, seats
 
 
@@ -20,20 +21,17 @@ class QueueRepository:
         self._db = db
 
     async def enter(self, entry: QueueEntry) -> QueueEntry:
+        """Queue a player, replacing any entry they had; one seated in another running pod is
+        refused with :class:`PlayerBusy`."""
+
         async def work(conn: AsyncConnection) -> QueueEntry:
             if entry.pod_id is not None:
                 await load_pod(conn, entry.pod_id)
+            busy = await running_pod_of(conn, entry.user_id)
+            if busy is not None and busy != entry.pod_id:
+                raise PlayerBusy(entry.user_id, busy)
             await conn.execute(delete(queue).where(queue.c.user_id == entry.user_id))
-            await conn.execute(
-                insert(queue).values(
-                    user_id=entry.user_id,
-                    guild_id=entry.guild_id,
-                    channel_id=entry.channel_id,
-                    set_code=entry.set_code,
-                    pod_id=entry.pod_id,
-                    queued_at=entry.queued_at,
-                )
-            )
+            await conn.execute(insert(queue).values(**columns_of(entry)))
             return entry
 
         return await self._db.write("enter queue", work, rerun_on_conflict=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,6 +19,8 @@ from bot.storage.records import (
     SeatRecord,
 )
 from bot.storage.schema import picks, pods, seats
+
+R = TypeVar("R")
 
 
 def to_pod(row: Row[Any]) -> PodRecord:
@@ -38,53 +41,29 @@ def to_pod(row: Row[Any]) -> PodRecord:
 
 
 def to_seat(row: Row[Any]) -> SeatRecord:
-    return SeatRecord(
-        pod_id=row.pod_id,
-        seat_no=row.seat_no,
-        user_id=row.user_id,
-        display_name=row.display_name,
-        is_bot=bool(row.is_bot),
-        joined_at=row.joined_at,
-    )
+    return _build(SeatRecord, row)
 
 
 def to_pick(row: Row[Any]) -> PickRecord:
-    return PickRecord(
-        pod_id=row.pod_id,
-        seat_no=row.seat_no,
-        pick_no=row.pick_no,
-        pack_no=row.pack_no,
-        pick_in_pack=row.pick_in_pack,
-        card_index=row.card_index,
-        card_id=row.card_id,
-        card_name=row.card_name,
-        source=row.source,
-        reason=row.reason,
-        picked_at=row.picked_at,
-    )
+    return _build(PickRecord, row)
 
 
 def to_message(row: Row[Any]) -> MessageRecord:
-    return MessageRecord(
-        message_id=row.message_id,
-        channel_id=row.channel_id,
-        pod_id=row.pod_id,
-        kind=row.kind,
-        seat_no=row.seat_no,
-        pick_no=row.pick_no,
-        updated_at=row.updated_at,
-    )
+    return _build(MessageRecord, row)
 
 
 def to_queue_entry(row: Row[Any]) -> QueueEntry:
-    return QueueEntry(
-        user_id=row.user_id,
-        guild_id=row.guild_id,
-        channel_id=row.channel_id,
-        set_code=row.set_code,
-        pod_id=row.pod_id,
-        queued_at=row.queued_at,
-    )
+    return _build(QueueEntry, row)
+
+
+def columns_of(record: Any) -> dict[str, Any]:
+    """A record's fields as column values: records and tables share their names on purpose."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
+def _build(cls: type[R], row: Row[Any]) -> R:
+    mapping = row._mapping
+    return cls(**{f.name: mapping[f.name] for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
 
 
 async def load_pod(conn: AsyncConnection, pod_id: int, *, lock: bool = False) -> PodRecord:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from bot.storage import MessageKind, MessageRecord, QueueEntry, Store
+import pytest
+
+from bot.storage import MessageKind, MessageRecord, PlayerBusy, QueueEntry, Store
 from tests.bot.storage.storage_factories import NOW, new_pod, player
 
 
@@ -92,3 +94,13 @@ async def test_fillable_pods_fullest_first_and_cleared_at_start(store: Store) ->
     await store.pods.start(big.id, [player(200), player(201)], NOW)
     assert await store.queue.get(201) is None
     assert [p.id for p, _ in await store.queue.fillable(1, "NEO")] == [small.id]
+
+
+async def test_player_seated_in_a_running_pod_cannot_queue_elsewhere(store: Store) -> None:
+    """Queueing is refused to a player already in a running pod, except for that pod itself."""
+    pod = await store.pods.create(new_pod(100, origin="queue"), creator=player(100))
+    with pytest.raises(PlayerBusy) as caught:
+        await store.queue.enter(entry(100))
+    assert caught.value.pod_id == pod.id
+    placed = dataclasses.replace(entry(100), pod_id=pod.id)
+    assert await store.queue.enter(placed) == placed
