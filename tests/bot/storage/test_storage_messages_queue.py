@@ -88,11 +88,11 @@ async def test_fillable_pods_fullest_first_and_cleared_at_start(store: Store) ->
     await store.pods.create(new_pod(300), creator=player(300))
     fillable = await store.queue.fillable(1, "NEO")
     assert [(p.id, taken) for p, taken in fillable] == [(big.id, 2), (small.id, 1)]
-    await store.queue.enter(entry(201))
-    await store.queue.place(201, big.id)
-    assert await store.queue.get(201) == dataclasses.replace(entry(201), pod_id=big.id)
+    await store.queue.enter(entry(202))
+    await store.queue.place(202, big.id)
+    assert await store.queue.get(202) == dataclasses.replace(entry(202), pod_id=big.id)
     await store.pods.start(big.id, [player(200), player(201)], NOW)
-    assert await store.queue.get(201) is None
+    assert await store.queue.get(202) is None
     assert [p.id for p, _ in await store.queue.fillable(1, "NEO")] == [small.id]
 
 
