@@ -66,8 +66,13 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA synchronous = FULL")
-        finally:
+        except BaseException:
+            # The pool drops a connection whose set-up failed without closing it, which would
+            # leave aiosqlite's thread behind (a file that is not a database fails here).
             cursor.close()
+            dbapi_connection.close()
+            raise
+        cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Connection) -> None:
