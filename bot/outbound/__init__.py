@@ -6,7 +6,20 @@ that collapse jobs on one message. Discord is reached through a :class:`Transpor
 package stays importable without discord.py).
 """
 
-from bot.outbound.queue import OutboundError, OutboundQueue, OutboundStats, QueueClosed
+from bot.outbound.queue import (
+    OutboundError,
+    OutboundQueue,
+    OutboundStats,
+    QueueClosed,
+    WorkerFailed,
+)
 from bot.outbound.transport import Transport
 
-__all__ = ["OutboundError", "OutboundQueue", "OutboundStats", "QueueClosed", "Transport"]
+__all__ = [
+    "OutboundError",
+    "OutboundQueue",
+    "OutboundStats",
+    "QueueClosed",
+    "Transport",
+    "WorkerFailed",
+]

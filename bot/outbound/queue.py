@@ -45,6 +45,15 @@ class OutboundError(Exception):
     """Base of the outbound queue's own errors (Discord's errors reach callers unchanged)."""
 
 
+class WorkerFailed(OutboundError):
+    """The channel's worker died of an unexpected error before making this call."""
+
+    def __init__(self, label: str, cause: BaseException | None) -> None:
+        self.label = label
+        self.cause = cause
+        super().__init__(f"outbound worker failed ({cause!r}); {label} was not made")
+
+
 class QueueClosed(OutboundError):
     def __init__(self, label: str) -> None:
         self.label = label
@@ -219,11 +228,16 @@ class OutboundQueue(Generic[M]):
 
         def ended(task: asyncio.Task[None]) -> None:
             # A worker ends on its own only by retiring, which clears channel.worker first; one
-            # that is still registered here died of a bug (already logged by create_task).
-            if channel.worker is task and not task.cancelled():
-                channel.worker = None
-                if channel.waiting and not self._closed:
-                    self._start_worker(channel_id, channel)
+            # still registered here died of a bug (logged by create_task). Restarting it could
+            # meet the same bug forever, so its jobs fail instead and the channel starts afresh
+            # with its next job: nothing waits on a worker that is gone.
+            if channel.worker is not task or task.cancelled():
+                return
+            cause = task.exception()
+            for job in [*channel.running.values(), *channel.waiting.values()]:
+                _settle(job, error=WorkerFailed(job.label, cause))
+            if self._channels.get(channel_id) is channel:
+                del self._channels[channel_id]
 
         worker.add_done_callback(ended)
 
@@ -256,7 +270,7 @@ class OutboundQueue(Generic[M]):
     def _take(self, channel: _Channel, first: Job, now: float) -> list[Job]:
         """The job, plus every other eligible delete of the channel when one bulk call can go."""
         batch = [first]
-        if first.kind == "delete" and self._transport.can_bulk_delete(first.channel_id):
+        if first.kind == "delete" and self._bulk_allowed(first.channel_id):
             others = sorted(
                 (
                     job
@@ -270,6 +284,15 @@ class OutboundQueue(Generic[M]):
             del channel.waiting[job.key]
             channel.running[job.key] = job
         return batch
+
+    def _bulk_allowed(self, channel_id: int) -> bool:
+        try:
+            return self._transport.can_bulk_delete(channel_id)
+        except Exception as exc:
+            log.warning(
+                "outbound: cannot tell if channel %s allows bulk delete: %r", channel_id, exc
+            )
+            return False
 
     async def _call(self, channel_id: int, batch: list[Job]) -> None:
         job = batch[0]

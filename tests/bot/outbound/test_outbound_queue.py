@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.outbound import OutboundQueue, QueueClosed
+from bot.outbound import OutboundQueue, QueueClosed, WorkerFailed
 from bot.tasks import running_tasks
 from tests.bot.outbound.outbound_fakes import Recorder
 
@@ -183,3 +183,41 @@ async def test_close_fails_a_job_discord_never_answered() -> None:
         with pytest.raises(QueueClosed):
             await future
     assert outbound_workers() == []
+
+
+async def test_transport_that_cannot_answer_about_bulk_deletes_still_gets_deletes() -> None:
+    """A failing capability check falls back to single deletes instead of stopping the worker."""
+    transport = Recorder()
+
+    def broken(channel_id: int) -> bool:
+        raise RuntimeError("channel cache not ready")
+
+    transport.can_bulk_delete = broken  # type: ignore[method-assign]
+    queue = OutboundQueue(transport, coalesce_seconds=0)
+    await asyncio.wait_for(asyncio.gather(queue.delete(CHANNEL, 5), queue.delete(CHANNEL, 6)), 5)
+    assert transport.kinds() == ["delete", "delete"]
+    await queue.aclose()
+
+
+async def test_worker_dying_of_a_bug_fails_its_jobs_and_the_channel_recovers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An unexpected error inside the queue fails the channel's jobs with WorkerFailed (no job
+    waits forever, no restart loop); the channel's next job gets a new worker."""
+    transport = Recorder()
+    queue = OutboundQueue(transport, coalesce_seconds=0)
+    bug = AssertionError("queue bug")
+
+    def explode(*args: object) -> list[object]:
+        raise bug
+
+    monkeypatch.setattr(queue, "_take", explode)
+    doomed = [queue.send(CHANNEL, {"content": "a"}), queue.edit(CHANNEL, 5, {"content": "b"})]
+    for future in doomed:
+        with pytest.raises(WorkerFailed) as caught:
+            await asyncio.wait_for(future, 5)
+        assert caught.value.cause is bug
+    monkeypatch.undo()
+    assert (await asyncio.wait_for(queue.send(CHANNEL, {"content": "c"}), 5)).id == 1000
+    assert transport.kinds() == ["send"]
+    await queue.aclose()
