@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -212,7 +213,10 @@ async def test_worker_dying_of_a_bug_fails_its_jobs_and_the_channel_recovers(
         raise bug
 
     monkeypatch.setattr(queue, "_take", explode)
-    doomed = [queue.send(CHANNEL, {"content": "a"}), queue.edit(CHANNEL, 5, {"content": "b"})]
+    doomed: list[asyncio.Future[Any]] = [
+        queue.send(CHANNEL, {"content": "a"}),
+        queue.edit(CHANNEL, 5, {"content": "b"}),
+    ]
     for future in doomed:
         with pytest.raises(WorkerFailed) as caught:
             await asyncio.wait_for(future, 5)
