@@ -74,9 +74,10 @@ def absorb(waiting: Job, arriving: Job) -> bool:
     elif pair == ("edit", "delete"):
         waiting.kind = "delete"
         waiting.fields = {}
-        waiting.ready_at = min(waiting.ready_at, arriving.ready_at)
     elif pair not in {("delete", "edit"), ("delete", "delete")}:
         return False
+    # The merged job is due when the more urgent of the two was; it keeps its place in line.
+    waiting.ready_at = min(waiting.ready_at, arriving.ready_at)
     waiting.futures.extend(arriving.futures)
     return True
 

@@ -134,16 +134,29 @@ class OutboundQueue(Generic[M]):
         fields: Mapping[str, Any],
         *,
         group: Hashable = None,
+        coalesce: bool = True,
     ) -> asyncio.Future[M | None]:
-        """Change a message; resolves to the edited message, or None if a delete absorbed it."""
+        """Change a message; resolves to the edited message, or None if a delete absorbed it.
+
+        ``coalesce=False`` makes the edit (and any edit it merges with) eligible at once: for an
+        edit that must reach the player before what follows it, such as showing an auto-pick
+        before the next pack is sent. Among a group's eligible jobs the older goes first.
+        """
         key = message_key(message_id)
-        return self._submit("edit", channel_id, key, message_id, fields, group, self._coalesce)
+        delay = self._coalesce if coalesce else 0.0
+        return self._submit("edit", channel_id, key, message_id, fields, group, delay)
 
     def delete(
-        self, channel_id: int, message_id: int, *, group: Hashable = None
+        self,
+        channel_id: int,
+        message_id: int,
+        *,
+        group: Hashable = None,
+        coalesce: bool = True,
     ) -> asyncio.Future[None]:
         key = message_key(message_id)
-        return self._submit("delete", channel_id, key, message_id, {}, group, self._coalesce)
+        delay = self._coalesce if coalesce else 0.0
+        return self._submit("delete", channel_id, key, message_id, {}, group, delay)
 
     def stats(self) -> OutboundStats:
         return OutboundStats(

@@ -225,3 +225,25 @@ async def test_worker_dying_of_a_bug_fails_its_jobs_and_the_channel_recovers(
     assert (await asyncio.wait_for(queue.send(CHANNEL, {"content": "c"}), 5)).id == 1000
     assert transport.kinds() == ["send"]
     await queue.aclose()
+
+
+async def test_edit_without_coalescing_goes_before_the_send_that_follows_it() -> None:
+    """An auto-pick shown on the old pack message reaches the player before the next pack."""
+    transport = Recorder()
+    queue = OutboundQueue(transport, coalesce_seconds=30)
+    shown = queue.edit(CHANNEL, 5, {"content": "auto-picked"}, group="pod", coalesce=False)
+    sent = queue.send(CHANNEL, {"content": "next pack"}, group="pod")
+    await asyncio.wait_for(asyncio.gather(shown, sent), 5)
+    assert transport.kinds() == ["edit", "send"]
+    await queue.aclose()
+
+
+async def test_urgent_edit_brings_a_coalescing_edit_forward() -> None:
+    """An edit merged with an urgent one goes at once, carrying both edits' fields."""
+    transport = Recorder()
+    queue = OutboundQueue(transport, coalesce_seconds=30)
+    lazy = queue.edit(CHANNEL, 5, {"embed": "seats"})
+    urgent = queue.edit(CHANNEL, 5, {"content": "starting"}, coalesce=False)
+    await asyncio.wait_for(asyncio.gather(lazy, urgent), 5)
+    assert transport.calls == [("edit", CHANNEL, 5, {"embed": "seats", "content": "starting"})]
+    await queue.aclose()
