@@ -40,6 +40,8 @@ M = TypeVar("M")
 BULK_DELETE_MAX = 100
 """Discord's limit on messages in one bulk delete."""
 
+_STAMPS_KEPT = 256
+
 
 class OutboundError(Exception):
     """Base of the outbound queue's own errors (Discord's errors reach callers unchanged)."""
@@ -82,6 +84,10 @@ class _Channel:
     def stamp(self, group: Hashable) -> float:
         start = max(self.clock, self.stamps.get(group, 0.0))
         self.stamps[group] = start + 1.0
+        if len(self.stamps) > _STAMPS_KEPT:
+            # A group whose last stamp the clock has passed has no backlog: forgetting it
+            # changes nothing, since its next stamp would be the clock anyway.
+            self.stamps = {g: t for g, t in self.stamps.items() if t > self.clock}
         return start
 
     def next_ready(self, now: float) -> Job | None:
