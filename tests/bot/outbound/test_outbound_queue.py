@@ -247,3 +247,17 @@ async def test_urgent_edit_brings_a_coalescing_edit_forward() -> None:
     await asyncio.wait_for(asyncio.gather(lazy, urgent), 5)
     assert transport.calls == [("edit", CHANNEL, 5, {"embed": "seats", "content": "starting"})]
     await queue.aclose()
+
+
+async def test_fair_turns_hold_after_hundreds_of_pods_came_and_went() -> None:
+    """A channel that served many short-lived pods still gives a new pod its turn at once."""
+    transport = Recorder()
+    queue = OutboundQueue(transport, coalesce_seconds=0)
+    for pod in range(600):
+        await asyncio.wait_for(queue.send(CHANNEL, {"content": "x"}, group=pod), 5)
+    transport.calls.clear()
+    busy = [queue.send(CHANNEL, {"content": f"A{n}"}, group="A") for n in range(5)]
+    quiet = queue.send(CHANNEL, {"content": "B0"}, group="B")
+    await asyncio.wait_for(asyncio.gather(*busy, quiet), 5)
+    assert "".join(call[2]["content"][0] for call in transport.calls) == "ABAAAA"
+    await queue.aclose()
