@@ -12,16 +12,34 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Store, open_store
+from bot.storage import Store, create_engine, open_store
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DRAFTPOD_TEST_POSTGRES_URL") else [])
 
 
+TABLES = ("picks", "messages", "queue", "seats", "pods", "alembic_version")
+
+
+async def _drop_all(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            for table in TABLES:
+                await conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table} CASCADE")
+    finally:
+        await engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database URL holding nothing yet: a new SQLite file, or an emptied PostgreSQL one."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    return os.environ["DRAFTPOD_TEST_POSTGRES_URL"]
+        yield f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+        return
+    url = os.environ["DRAFTPOD_TEST_POSTGRES_URL"]
+    await _drop_all(url)
+    yield url
+    await _drop_all(url)
 
 
 @pytest.fixture
@@ -30,10 +48,6 @@ async def store(db_url: str) -> AsyncIterator[Store]:
     try:
         yield opened
     finally:
-        if not db_url.startswith("sqlite"):
-            async with opened.engine.begin() as conn:
-                for table in ("picks", "messages", "queue", "seats", "pods", "alembic_version"):
-                    await conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table} CASCADE")
         await opened.close()
 
 
