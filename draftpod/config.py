@@ -70,6 +70,7 @@ class BotConfig:
     ack_timeout_seconds: float
     database_url: str
     edit_coalesce_seconds: float
+    database_busy_timeout_seconds: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,3 +107,18 @@ def test_local_discord_depends_only_on_aiohttp() -> None:
         if not v.startswith("bot/sandbox/connect.py imports discord")
     ]
     assert bad == []
+
+
+def test_bot_storage_never_imports_discord() -> None:
+    """The bot's storage keeps plain integer ids; it knows nothing of Discord."""
+    assert violations("bot/storage", lambda name: name.split(".")[0] != "discord") == []
+
+
+def test_outbound_queue_reaches_discord_only_through_its_adapter() -> None:
+    """The outbound queue is tested without Discord: only its adapter module imports discord."""
+    bad = [
+        v
+        for v in violations("bot/outbound", lambda name: name.split(".")[0] != "discord")
+        if not v.startswith("bot/outbound/discord_transport.py ")
+    ]
+    assert bad == []
