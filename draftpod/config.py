@@ -24,6 +24,7 @@ DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
 CONFIG_ENV = "DRAFTPOD_CONFIG"
 
 TimerPolicyName = Literal["fixed", "scaled", "mtr", "none"]
+ImageFormatName = Literal["jpeg", "png", "webp"]
 
 
 class ConfigError(ValueError):
@@ -78,6 +79,9 @@ class RenderConfig:
     cache_max_mb: int
     memory_cache_faces: int
     max_image_pixels: int
+    image_format: ImageFormatName
+    image_quality: int
+    workers: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +148,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _merge(base: dict[str, Any], override: Mapping[str, Any], where: str, prefix: str) -> dict[str, Any]:
+def _merge(
+    base: dict[str, Any], override: Mapping[str, Any], where: str, prefix: str
+) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
         dotted = f"{prefix}{key}"
