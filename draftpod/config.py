@@ -85,12 +85,18 @@ class RenderConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SetsConfig:
+    max_file_mb: int
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     paths: PathsConfig
     draft: DraftConfig
     scheduler: SchedulerConfig
     bot: BotConfig
     render: RenderConfig
+    sets: SetsConfig
     source: tuple[str, ...] = field(default=(), compare=False)
 
     def sqlite_url(self, name: str) -> str:

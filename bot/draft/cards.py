@@ -146,6 +146,8 @@ class CardSet:
 
     ``cards`` holds every card that can come out of a pack. ``booster`` is None for cubes and for
     sets collated by the rarity fallback. ``pack_size`` is the number of cards in one pack.
+    ``cube_list`` (cubes only) names one card id per physical copy, in list order: a cube is dealt
+    without replacement, so two copies of a card are two entries here but one :class:`Card`.
     """
 
     code: SetCode
@@ -156,3 +158,4 @@ class CardSet:
     booster: BoosterSpec | None = None
     ratings: Ratings = field(default_factory=Ratings)
     source: Path | None = None
+    cube_list: tuple[CardId, ...] = ()

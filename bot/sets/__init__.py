@@ -1,0 +1,41 @@
+"""The set catalog wired to a safe YAML decoder, for the bot and the command line.
+
+The engine (:mod:`bot.draft`) imports only the standard library, so it cannot read the YAML
+custom-set format itself; this thin adapter supplies :func:`decode_yaml` and is what callers use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.draft.catalog import DEFAULT_MAX_FILE_BYTES, Catalog, CatalogEntry
+from bot.draft.catalog import load_catalog as _load_catalog
+
+__all__ = ["Catalog", "CatalogEntry", "decode_yaml", "load_catalog"]
+
+
+def decode_yaml(text: str) -> Any:
+    """Decode YAML with the safe loader (plain data only); errors become ValueError with a line."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ValueError(f"{where}{exc.problem or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def load_catalog(
+    sets_dir: Path,
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    only: list[Path] | None = None,
+) -> Catalog:
+    """Every set in ``sets_dir`` (MTGJSON, cubes, custom YAML), with the failures listed."""
+    return _load_catalog(
+        sets_dir, decode_yaml=decode_yaml, max_file_bytes=max_file_bytes, only=only
+    )
