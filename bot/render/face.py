@@ -16,7 +16,16 @@ from PIL import Image, ImageDraw
 from bot.draft.cards import Card, CardFace
 from bot.render import geometry as g
 from bot.render.fonts import FontStyle, font
-from bot.render.palette import RGB, TINTS, FrameStyle, Tint, frame_style, ink_on, ordered
+from bot.render.palette import (
+    RGB,
+    TINTS,
+    FrameStyle,
+    Tint,
+    cost_colours,
+    frame_style,
+    ink_on,
+    ordered,
+)
 from bot.render.symbols import named_glyph, parse_cost, symbol_advance, symbol_image
 from bot.render.text import Block, Run, draw, fit, parse_paragraph, parse_text
 
@@ -147,7 +156,11 @@ def _draw_single(image: Image.Image, card: Card) -> None:
 
 def _draw_split(image: Image.Image, card: Card) -> None:
     """Both halves of a split card, one above the other, each with its own frame colour."""
-    top, bottom = _Side.of_face(card.faces[0], card), _Side.of_face(card.faces[1], card)
+    # Card data often gives each half the colours of the whole card; the cost says better.
+    top, bottom = (
+        _replace_colours(side, cost_colours(side.mana_cost) or side.colours)
+        for side in (_Side.of_face(face, card) for face in card.faces[:2])
+    )
     top_style = frame_style(top.colours, top.mana_cost, top.type_line)
     bottom_style = frame_style(bottom.colours, bottom.mana_cost, bottom.type_line)
     middle = 238

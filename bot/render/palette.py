@@ -59,6 +59,11 @@ def ordered(colours: Sequence[str]) -> tuple[Colour, ...]:
     return tuple(c for c in COLOURS if c in colours)
 
 
+def cost_colours(mana_cost: str) -> tuple[Colour, ...]:
+    """The colours a mana cost asks for, in WUBRG order."""
+    return ordered({part for symbol in parse_cost(mana_cost) for part in symbol.split("/")})
+
+
 def _is_hybrid_only(mana_cost: str) -> bool:
     coloured = [s for s in parse_cost(mana_cost) if any(c in s for c in COLOURS)]
     return bool(coloured) and all("/" in s and s.split("/")[0] in COLOURS for s in coloured)

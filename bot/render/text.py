@@ -101,7 +101,8 @@ class Layout:
 
 
 def _symbol_diameter(size: float) -> int:
-    return max(6, round(size * 0.92))
+    # Never below 11 pixels: a smaller mana symbol cannot be told from its neighbours.
+    return max(11, round(size * 0.92))
 
 
 def _run_width(run: Run, size: float) -> float:
