@@ -37,3 +37,70 @@ __all__ = [
     "SetKind",
     "Sheet",
 ]
+
+# The pod and what it produces: what the bot's draft service builds on.
+from bot.draft.autopick import AutoPick, AutoPicker
+from bot.draft.errors import (
+    CardMismatch,
+    DraftError,
+    DraftNotStarted,
+    LogFormatError,
+    NoSuchCard,
+    NoSuchPick,
+    NotYourTurn,
+    PodSetupError,
+    ReplayMismatch,
+    StalePick,
+    UnknownSeat,
+)
+from bot.draft.events import (
+    DraftFinished,
+    Event,
+    PackPassed,
+    PackReady,
+    PickMade,
+    RoundStarted,
+    SeatIdle,
+)
+from bot.draft.pod import Pod, PodState, SeatView, replay
+from bot.draft.records import (
+    Picker,
+    PickRecord,
+    Seat,
+    SeatKind,
+    fill_with_bots,
+    pick_position,
+)
+
+__all__ += [
+    "AutoPick",
+    "AutoPicker",
+    "CardMismatch",
+    "DraftError",
+    "DraftFinished",
+    "DraftNotStarted",
+    "Event",
+    "LogFormatError",
+    "NoSuchCard",
+    "NoSuchPick",
+    "NotYourTurn",
+    "PackPassed",
+    "PackReady",
+    "PickMade",
+    "PickRecord",
+    "Picker",
+    "Pod",
+    "PodSetupError",
+    "PodState",
+    "ReplayMismatch",
+    "RoundStarted",
+    "Seat",
+    "SeatIdle",
+    "SeatKind",
+    "SeatView",
+    "StalePick",
+    "UnknownSeat",
+    "fill_with_bots",
+    "pick_position",
+    "replay",
+]
