@@ -180,6 +180,10 @@ def _draw_split(image: Image.Image, card: Card) -> None:
 
 
 def _blocks(card: Card, front: _Side) -> list[Block]:
+    if not (front.type_line or front.text or front.mana_cost):
+        return [
+            Block((parse_paragraph("(No card data: this card is in none of the loaded sets.)"),))
+        ]
     blocks: list[Block] = []
     others = [_Side.of_face(face, card) for face in card.faces[1:]]
     if card.layout == "adventure" and others:

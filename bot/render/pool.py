@@ -31,6 +31,8 @@ COLUMN_HEADER = 34
 # How much of each covered card shows: its whole name bar (geometry.NAME_BAR ends at 49).
 STEP = 54
 GROUP_GAP = 14
+# A longer column wraps into the next, so that the image stays about as tall as it is wide.
+MAX_STACK = 12
 
 GROUPS = (*COLOURS, "multicolour", "colourless")
 GROUP_LABELS = {"multicolour": "Multi", "colourless": "Colourless"}
@@ -40,6 +42,8 @@ GROUP_LABELS = {"multicolour": "Multi", "colourless": "Colourless"}
 class _Column:
     label: str
     cards: tuple[tuple[Card, Image.Image], ...]
+    total: int
+    continued: bool = False
 
 
 def colour_group(card: Card) -> str:
@@ -63,6 +67,7 @@ def column_label(card: Card) -> str:
 
 
 COLUMN_ORDER = ("0–1", "2", "3", "4", "5", "6+", "Lands", "?")
+COLUMN_TITLES = {"Lands": "Lands", "?": "Unknown cards"}
 
 
 def _sort_key(card: Card) -> tuple[int, int, str]:
@@ -75,11 +80,13 @@ def _columns(entries: Sequence[tuple[Card, Image.Image]]) -> list[_Column]:
     columns: dict[str, list[tuple[Card, Image.Image]]] = {label: [] for label in COLUMN_ORDER}
     for card, face in entries:
         columns[column_label(card)].append((card, face))
-    return [
-        _Column(label, tuple(sorted(cards, key=lambda entry: _sort_key(entry[0]))))
-        for label, cards in columns.items()
-        if cards
-    ]
+    laid: list[_Column] = []
+    for label, cards in columns.items():
+        ordered_cards = sorted(cards, key=lambda entry: _sort_key(entry[0]))
+        for start in range(0, len(ordered_cards), MAX_STACK):
+            chunk = tuple(ordered_cards[start : start + MAX_STACK])
+            laid.append(_Column(label, chunk, total=len(cards), continued=start > 0))
+    return laid
 
 
 def _stack_height(column: _Column) -> int:
@@ -100,11 +107,12 @@ def compose_pool(entries: Sequence[tuple[Card, Image.Image]], title: str) -> Ima
     _draw_title(canvas, draw, title, [card for card, _ in entries])
     for number, column in enumerate(columns):
         x = MARGIN + number * (g.FACE_WIDTH + GAP)
-        noun = "card" if len(column.cards) == 1 else "cards"
-        label = column.label if column.label in ("Lands", "?") else f"Mana value {column.label}"
+        noun = "card" if column.total == 1 else "cards"
+        label = COLUMN_TITLES.get(column.label, f"Mana value {column.label}")
+        heading = f"{label} (more)" if column.continued else f"{label} · {column.total} {noun}"
         draw.text(
             (x + 4, TITLE_HEIGHT + COLUMN_HEADER // 2),
-            f"{label} · {len(column.cards)} {noun}",
+            heading,
             font=font("bold", 20),
             fill=MUTED,
             anchor="lm",
@@ -133,7 +141,8 @@ def _draw_title(
             counts[colour_group(card)] += 1
     creatures = sum(card.is_creature for card in cards)
     lands = sum(column_label(card) == "Lands" for card in cards)
-    spells = len(cards) - creatures - lands
+    unknown = sum(column_label(card) == "?" for card in cards)
+    spells = len(cards) - creatures - lands - unknown
     face = font("bold", 20)
     middle = 64
     diameter = 22
@@ -151,4 +160,6 @@ def _draw_title(
         draw.text((x, middle), str(counts[group]), font=face, fill=INK, anchor="lm")
         x += face.getlength(str(counts[group])) + 20
     tail = f"Creatures {creatures} · Other spells {spells} · Lands {lands}"
+    if unknown:
+        tail += f" · Unknown {unknown}"
     draw.text((x + 10, middle), tail, font=face, fill=MUTED, anchor="lm")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -32,9 +33,21 @@ from draftpod.config import Config
 
 log = logging.getLogger(__name__)
 
-# Bump whenever drawn faces or the scaling of card images change: it is part of every cache
-# key, so faces drawn by an older renderer are never shown again and age out of the disk cache.
+# Part of every cache key, with a digest of the code that draws faces, so that a face drawn by
+# an older renderer is never shown again and ages out of the disk cache. Bump it for a change
+# the digest cannot see (a new Pillow that draws differently, say).
 RENDERER_VERSION = 1
+_FACE_MODULES = ("face", "fonts", "geometry", "images", "palette", "symbols", "text")
+
+
+@functools.cache
+def renderer_digest() -> str:
+    """A digest of the renderer's face-drawing source: any edit to it changes every cache key."""
+    digest = hashlib.sha256(str(RENDERER_VERSION).encode())
+    for name in _FACE_MODULES:
+        digest.update((Path(__file__).parent / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]
+
 
 T = TypeVar("T")
 
@@ -94,7 +107,7 @@ class Renderer:
                 fingerprint = (source.name, stat.st_size, stat.st_mtime_ns)
             except OSError:
                 source = None
-        key = face_key(RENDERER_VERSION, geometry.FACE_SIZE, card, fingerprint)
+        key = face_key(renderer_digest(), geometry.FACE_SIZE, card, fingerprint)
         cached = self.cache.get(key)
         if cached is not None:
             return cached
