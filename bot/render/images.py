@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import unicodedata
 import warnings
 from collections.abc import Mapping
@@ -38,10 +39,20 @@ def _number_key(number: str) -> str:
     return "#" + (normalise(number).lstrip("0") or "0")
 
 
+# A folder changed this recently before it was indexed may change again within the same tick
+# of the file system's clock without its time moving, so its index is not trusted (as git does
+# with "racily clean" entries).
+_RACY_NS = 2_000_000_000
+
+
 @dataclass(frozen=True, slots=True)
 class _Index:
     stamp: int
+    indexed_at: int
     files: Mapping[str, Path]
+
+    def current(self, stamp: int) -> bool:
+        return stamp == self.stamp and self.indexed_at - self.stamp > _RACY_NS
 
 
 class ImageLibrary:
@@ -83,8 +94,9 @@ class ImageLibrary:
             return {}
         with self._lock:
             index = self._indexes.get(folder)
-        if index is not None and index.stamp == stamp:
+        if index is not None and index.current(stamp):
             return index.files
+        indexed_at = time.time_ns()
         files: dict[str, Path] = {}
         for path in sorted(folder.iterdir()):
             if path.suffix.lower() not in IMAGE_SUFFIXES or not path.is_file():
@@ -94,7 +106,7 @@ class ImageLibrary:
             if re.fullmatch(r"\d+[a-z★]?", stem, flags=re.IGNORECASE):
                 files.setdefault(_number_key(stem), path)
         with self._lock:
-            self._indexes[folder] = _Index(stamp, files)
+            self._indexes[folder] = _Index(stamp, indexed_at, files)
         return files
 
 
