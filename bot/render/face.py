@@ -9,6 +9,7 @@ adventure shows the adventure above the creature's text; a split card shows both
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
@@ -79,7 +80,7 @@ class _Side:
     loyalty: str | None
 
     @classmethod
-    def of_face(cls, face: CardFace, card: Card) -> _Side:
+    def of_face(cls, face: CardFace) -> _Side:
         return cls(
             face.name,
             face.mana_cost,
@@ -95,8 +96,8 @@ class _Side:
     def front(cls, card: Card) -> _Side:
         if card.faces:
             face = card.faces[0]
-            side = cls.of_face(face, card)
-            return side if side.colours else _replace_colours(side, card.colours)
+            side = cls.of_face(face)
+            return side if side.colours else dataclasses.replace(side, colours=card.colours)
         return cls(
             card.front_name,
             card.mana_cost.split(" // ")[0],
@@ -109,31 +110,19 @@ class _Side:
         )
 
 
-def _replace_colours(side: _Side, colours: tuple[str, ...]) -> _Side:
-    return _Side(
-        side.name,
-        side.mana_cost,
-        side.type_line,
-        side.text,
-        colours,
-        side.power,
-        side.toughness,
-        side.loyalty,
-    )
-
-
 def draw_face(card: Card) -> Image.Image:
     """The drawn face of ``card``: an RGB image of :data:`geometry.FACE_SIZE`."""
     image = Image.new("RGB", g.FACE_SIZE, BORDER_COLOUR)
     if card.layout in SPLIT_LAYOUTS and len(card.faces) >= 2:
-        _draw_split(image, card)
+        frame = _draw_split(image, card)
     else:
-        _draw_single(image, card)
-    _draw_footer(image, card)
+        frame = _draw_single(image, card)
+    _draw_footer(image, card, frame)
     return image
 
 
-def _draw_single(image: Image.Image, card: Card) -> None:
+def _draw_single(image: Image.Image, card: Card) -> RGB:
+    """Draw a one-face card (or the front of a two-faced one); the frame colour at the foot."""
     side = _Side.front(card)
     style = frame_style(side.colours, side.mana_cost, side.type_line, card.colour_identity)
     _fill(image, g.FRAME, style, "frame", radius=12)
@@ -152,31 +141,35 @@ def _draw_single(image: Image.Image, card: Card) -> None:
         _draw_loyalty(image, side.loyalty)
     elif pt:
         _draw_pt(image, pt, style)
+    return style.left.frame
 
 
-def _draw_split(image: Image.Image, card: Card) -> None:
+def _draw_split(image: Image.Image, card: Card) -> RGB:
     """Both halves of a split card, one above the other, each with its own frame colour."""
     # Card data often gives each half the colours of the whole card; the cost says better.
     top, bottom = (
-        _replace_colours(side, cost_colours(side.mana_cost) or side.colours)
-        for side in (_Side.of_face(face, card) for face in card.faces[:2])
+        dataclasses.replace(side, colours=cost_colours(side.mana_cost) or side.colours)
+        for side in map(_Side.of_face, card.faces[:2])
     )
     top_style = frame_style(top.colours, top.mana_cost, top.type_line)
     bottom_style = frame_style(bottom.colours, bottom.mana_cost, bottom.type_line)
-    middle = 238
+    middle = g.SPLIT_MIDDLE
     left, upper, right, lower = g.FRAME
     _fill(image, (left, upper, right, middle + 4), top_style, "frame", radius=12)
     _fill(image, (left, middle - 4, right, lower), bottom_style, "frame", radius=12)
     ImageDraw.Draw(image).line((left, middle, right, middle), fill=BORDER_COLOUR, width=3)
     _draw_name_bar(image, g.NAME_BAR, top, top_style)
     _draw_art(image, g.ART, top, top_style, LAYOUT_LABELS.get(card.layout))
-    _draw_type_bar(image, (15, 131, 285, 155), top, top_style, card.rarity)
-    _fill(image, (19, 159, 281, 232), top_style, "box", radius=6)
-    _draw_text(image, (19, 159, 281, 232), [Block(parse_text(top.text))], 15, 8)
-    _draw_name_bar(image, (15, 244, 285, 278), bottom, bottom_style)
-    _draw_type_bar(image, (15, 282, 285, 306), bottom, bottom_style, card.rarity)
-    _fill(image, (19, 310, 281, 390), bottom_style, "box", radius=6)
-    _draw_text(image, (19, 310, 281, 390), [Block(parse_text(bottom.text))], 15, 8)
+    halves = (
+        (top, top_style, g.SPLIT_TOP_TYPE_BAR, g.SPLIT_TOP_TEXT_BOX),
+        (bottom, bottom_style, g.SPLIT_BOTTOM_TYPE_BAR, g.SPLIT_BOTTOM_TEXT_BOX),
+    )
+    _draw_name_bar(image, g.SPLIT_BOTTOM_NAME_BAR, bottom, bottom_style)
+    for side, style, type_bar, text_box in halves:
+        _draw_type_bar(image, type_bar, side, style, card.rarity)
+        _fill(image, text_box, style, "box", radius=6)
+        _draw_text(image, text_box, [Block(parse_text(side.text))], 15, 8)
+    return bottom_style.left.frame
 
 
 def _blocks(card: Card, front: _Side) -> list[Block]:
@@ -185,7 +178,7 @@ def _blocks(card: Card, front: _Side) -> list[Block]:
             Block((parse_paragraph("(No card data: this card is in none of the loaded sets.)"),))
         ]
     blocks: list[Block] = []
-    others = [_Side.of_face(face, card) for face in card.faces[1:]]
+    others = [_Side.of_face(face) for face in card.faces[1:]]
     if card.layout == "adventure" and others:
         adventure = others[0]
         tint = _tint_of(adventure.colours)
@@ -386,10 +379,9 @@ def _draw_loyalty(image: Image.Image, loyalty: str) -> None:
     )
 
 
-def _draw_footer(image: Image.Image, card: Card) -> None:
+def _draw_footer(image: Image.Image, card: Card, frame: RGB) -> None:
     canvas = ImageDraw.Draw(image)
-    frame = image.getpixel((g.FRAME[0] + 14, g.FACE_HEIGHT - g.BORDER - 6))
-    ink = ink_on(frame[:3] if isinstance(frame, tuple) else (frame, frame, frame))
+    ink = ink_on(frame)
     rarity = (card.rarity or "?")[0].upper()
     label = f"{card.set_code} · {card.number} · {rarity}" if card.number else str(card.set_code)
     canvas.text(

@@ -22,5 +22,13 @@ TEXT_BOX: Box = (19, 164, 281, 386)
 PT_BOX: Box = (206, 374, 285, 402)
 FOOTER_BASELINE = 403
 
+# A split card: the top half keeps the name bar and art band, then both halves stack.
+SPLIT_MIDDLE = 238
+SPLIT_TOP_TYPE_BAR: Box = (15, 131, 285, 155)
+SPLIT_TOP_TEXT_BOX: Box = (19, 159, 281, 232)
+SPLIT_BOTTOM_NAME_BAR: Box = (15, 244, 285, 278)
+SPLIT_BOTTOM_TYPE_BAR: Box = (15, 282, 285, 306)
+SPLIT_BOTTOM_TEXT_BOX: Box = (19, 310, 281, 390)
+
 BADGE_DIAMETER = 64
 BADGE_CENTRE = (56, 90)

@@ -7,7 +7,7 @@ colourless cards are grey; lands are brown with their bars tinted by the colours
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.draft.cards import COLOURS, Colour
@@ -54,7 +54,7 @@ class FrameStyle:
         return self.left != self.right
 
 
-def ordered(colours: Sequence[str]) -> tuple[Colour, ...]:
+def ordered(colours: Collection[str]) -> tuple[Colour, ...]:
     """Colours in the WUBRG order cards print them in."""
     return tuple(c for c in COLOURS if c in colours)
 
