@@ -256,7 +256,7 @@ def _draw_name_bar(image: Image.Image, box: g.Box, side: _Side, style: FrameStyl
     canvas.rounded_rectangle(box, radius=9, outline=OUTLINE, width=1)
     left, top, right, bottom = box
     symbols = parse_cost(side.mana_cost)
-    diameter = 18
+    diameter = 20
     step = symbol_advance(diameter, shadow=True) + 1
     x = right - 7 - step * len(symbols)
     centre = (top + bottom) / 2

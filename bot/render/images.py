@@ -62,18 +62,24 @@ class ImageLibrary:
         self._sets_dir = sets_dir
         self._folders = {code.upper(): path for code, path in (folders or {}).items()}
         self._indexes: dict[Path, _Index] = {}
+        self._candidates: dict[str, tuple[Path, ...]] = {}
         self._lock = threading.Lock()
 
     def folder(self, set_code: str) -> Path:
         """A set's images folder: the one configured for it, else ``<sets_dir>/<CODE>/images``."""
-        code = set_code.upper()
-        if code in self._folders:
-            return self._folders[code]
-        for name in (code, code.lower(), set_code):
-            candidate = self._sets_dir / name / "images"
+        candidates = self._candidates.get(set_code)
+        if candidates is None:
+            code = set_code.upper()
+            if code in self._folders:
+                candidates = (self._folders[code],)
+            else:
+                names = dict.fromkeys((code, code.lower(), set_code))
+                candidates = tuple(self._sets_dir / name / "images" for name in names)
+            self._candidates[set_code] = candidates
+        for candidate in candidates:
             if candidate.is_dir():
                 return candidate
-        return self._sets_dir / code / "images"
+        return candidates[0]
 
     def find(self, card: Card) -> Path | None:
         """The image file for ``card``: by collector number first, then by name."""

@@ -32,6 +32,8 @@ SYMBOL_COLOURS: dict[str, tuple[int, int, int]] = {
 }
 GENERIC_COLOUR = (204, 194, 192)
 GLYPH_COLOUR = (13, 15, 15)
+# A thin dark rim, so that the pale white and generic symbols stand out on pale text boxes.
+RIM_COLOUR = (70, 64, 60)
 SHADOW_COLOUR = (0, 0, 0, 200)
 _SUPERSAMPLE = 4
 
@@ -162,5 +164,6 @@ def _render_symbol(symbol: str, diameter: int, shadow: bool) -> Image.Image:
         draw.pieslice(disc, start=-45, end=135, fill=glyphs.colours[1])
         _draw_glyph(draw, glyphs.first, (offset + big * 0.31, big * 0.31), big * 0.4)
         _draw_glyph(draw, glyphs.second, (offset + big * 0.69, big * 0.69), big * 0.4)
+    draw.ellipse(disc, outline=RIM_COLOUR, width=max(1, big // 32))
     size = (symbol_advance(diameter, shadow=shadow), symbol_advance(diameter, shadow=shadow))
     return canvas.resize(size, Image.Resampling.LANCZOS)
