@@ -49,8 +49,8 @@ def test_coloured_symbol_has_its_colour(symbol: str) -> None:
 def test_hybrid_symbol_has_two_halves() -> None:
     """{W/U} is split on the diagonal: white at the top left, blue at the bottom right."""
     image = symbol_image("W/U", 60)
-    assert _near(image.getpixel((18, 12)), SYMBOL_COLOURS["W"])
-    assert _near(image.getpixel((50, 48)), SYMBOL_COLOURS["U"])
+    assert _near(image.getpixel((40, 8)), SYMBOL_COLOURS["W"])
+    assert _near(image.getpixel((20, 52)), SYMBOL_COLOURS["U"])
 
 
 def test_unknown_symbol_is_drawn_as_text() -> None:
