@@ -112,6 +112,26 @@ def compose_pack(faces: Sequence[Image.Image], header: PackHeader) -> Image.Imag
     return canvas
 
 
+def compose_cards(faces: Sequence[Image.Image]) -> Image.Image:
+    """Faces in the pack's grid without header or numbers, to look at cards by themselves."""
+    columns = min(COLUMNS, max(len(faces), 1))
+    rows = max(1, -(-len(faces) // COLUMNS))
+    canvas = Image.new(
+        "RGB",
+        (
+            2 * MARGIN + columns * g.FACE_WIDTH + (columns - 1) * GAP,
+            2 * MARGIN + rows * g.FACE_HEIGHT + (rows - 1) * GAP,
+        ),
+        BACKGROUND,
+    )
+    for index, face in enumerate(faces):
+        row, column = divmod(index, COLUMNS)
+        canvas.paste(
+            face, (MARGIN + column * (g.FACE_WIDTH + GAP), MARGIN + row * (g.FACE_HEIGHT + GAP))
+        )
+    return canvas
+
+
 def _draw_header(canvas: Image.Image, header: PackHeader, count: int) -> None:
     draw = ImageDraw.Draw(canvas)
     middle = HEADER_HEIGHT // 2 + 2

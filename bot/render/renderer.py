@@ -24,10 +24,10 @@ from bot.draft.cards import Card
 from bot.render import geometry
 from bot.render.cache import FaceCache, face_key
 from bot.render.encode import ImageFormat, RenderedImage, encode
-from bot.render.errors import ImageRejected
+from bot.render.errors import ImageRejected, TooManyCards
 from bot.render.face import draw_face
 from bot.render.images import ImageLibrary, guard_decompression_bombs, load_image
-from bot.render.pack import PackHeader, compose_pack
+from bot.render.pack import MAX_PACK_CARDS, PackHeader, compose_cards, compose_pack
 from bot.render.pool import compose_pool
 from draftpod.config import Config
 
@@ -133,6 +133,13 @@ class Renderer:
             self.image_quality,
         )
 
+    def cards_image(self, cards: Sequence[Card]) -> RenderedImage:
+        """Several faces in a grid, unnumbered: for ``/sets info`` or previewing a set's cards."""
+        if len(cards) > MAX_PACK_CARDS:
+            raise TooManyCards("card sheet", len(cards), MAX_PACK_CARDS)
+        image = compose_cards([self.face(card) for card in cards])
+        return encode(image, "cards", self.image_format, self.image_quality)
+
     def pack(self, cards: Sequence[Card], header: PackHeader) -> RenderedImage:
         """The numbered image of a pack, cards in pack order (badge ``n`` is ``cards[n-1]``)."""
         image = compose_pack([self.face(card) for card in cards], header)
@@ -151,6 +158,10 @@ class Renderer:
     async def card_image_async(self, card: Card) -> RenderedImage:
         """:meth:`card_image`, off the event loop."""
         return await self._run(self.card_image, card)
+
+    async def cards_image_async(self, cards: Sequence[Card]) -> RenderedImage:
+        """:meth:`cards_image`, off the event loop."""
+        return await self._run(self.cards_image, tuple(cards))
 
     async def pack_async(self, cards: Sequence[Card], header: PackHeader) -> RenderedImage:
         """:meth:`pack`, off the event loop."""

@@ -1,10 +1,12 @@
-"""``draftpod render pack|pool``: write the images players see, for a person to look at.
+"""``draftpod render pack|cards|pool``: write the images players see, for a person to look at.
 
 ``render pack --set CODE [--seed S]`` opens one pack of a set the way a pod does and writes its
-numbered image; ``render pool --log FILE`` reads an MTGO draft log (either client's layout) and
-writes the owner's picks as a deck view. Cards are looked up by name in every loaded set,
-preferring the sets the log names; a card no set knows is still shown, by name, in a column of
-its own. The image format follows the ``--out`` file's extension, else ``render.image_format``.
+numbered image. ``render cards --set CODE NAME...`` writes the faces of named cards, to check a
+custom set's cards before a pod sees them. ``render pool --log FILE`` reads an MTGO draft log
+(either client's layout) and writes the owner's picks as a deck view; its cards are looked up by
+name in every loaded set, the sets the log names first, and a card no set knows is still shown,
+by name, in a column of its own. The image format follows the ``--out`` file's extension, else
+``render.image_format``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     pack.add_argument("--seed", type=int, help="seed of the pack (default: a random one, printed)")
     pack.add_argument("--out", type=Path, metavar="FILE", help="image file to write")
     pack.set_defaults(run=run)
+    sheet = actions.add_parser("cards", help="write the faces of named cards of a set")
+    sheet.add_argument("--set", dest="set_code", required=True, metavar="CODE", help="set code")
+    sheet.add_argument("names", nargs="+", metavar="NAME", help="card names (up to 25)")
+    sheet.add_argument("--out", type=Path, metavar="FILE", help="image file to write")
+    sheet.set_defaults(run=run)
     pool = actions.add_parser("pool", help="write the picks of an MTGO draft log as a deck view")
     pool.add_argument("--log", type=Path, required=True, metavar="FILE", help="MTGO draft log")
     pool.add_argument("--out", type=Path, metavar="FILE", help="image file to write")
@@ -52,6 +59,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return 2
     if args.render_command == "pack":
         return _pack(args.set_code, args.seed, out, config)
+    if args.render_command == "cards":
+        return _cards(args.set_code, args.names, out, config)
     return _pool(args.log, out, config)
 
 
@@ -79,12 +88,7 @@ def _catalog_sets(config: Config) -> dict[str, CardSet]:
     return catalog.sets
 
 
-def _pack(code: str, seed: int | None, out: Path | None, config: Config) -> int:
-    from bot.draft.collation import open_packs
-    from bot.draft.set_errors import SetError
-    from bot.render import PackHeader, RenderError
-
-    sets = _catalog_sets(config)
+def _find_set(sets: dict[str, CardSet], code: str, config: Config) -> CardSet | None:
     card_set = sets.get(code.strip().upper())
     if card_set is None:
         known = ", ".join(sorted(sets)) or "none"
@@ -92,6 +96,16 @@ def _pack(code: str, seed: int | None, out: Path | None, config: Config) -> int:
             f"draftpod: no set {code!r} in {config.paths.sets_dir} (known: {known})",
             file=sys.stderr,
         )
+    return card_set
+
+
+def _pack(code: str, seed: int | None, out: Path | None, config: Config) -> int:
+    from bot.draft.collation import open_packs
+    from bot.draft.set_errors import SetError
+    from bot.render import PackHeader, RenderError
+
+    card_set = _find_set(_catalog_sets(config), code, config)
+    if card_set is None:
         return 2
     chosen = seed if seed is not None else random.SystemRandom().randrange(2**31)
     try:
@@ -110,6 +124,28 @@ def _pack(code: str, seed: int | None, out: Path | None, config: Config) -> int:
     print(f"{card_set.code} seed {chosen}: {len(pack)} cards")
     for number, card in enumerate(pack, start=1):
         print(f"  {number:2}. {card.name}")
+    print(f"wrote {target} ({image.width}x{image.height} {image.format}, {len(image.data)} bytes)")
+    return 0
+
+
+def _cards(code: str, names: list[str], out: Path | None, config: Config) -> int:
+    from bot.render import RenderError
+
+    card_set = _find_set(_catalog_sets(config), code, config)
+    if card_set is None:
+        return 2
+    cards, missing = resolve_names(names, [card_set])
+    if missing:
+        print(f"draftpod: not in {card_set.code}: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    with _renderer(config, out) as renderer:
+        try:
+            image = renderer.cards_image(cards)
+        except RenderError as exc:
+            print(f"draftpod: {exc}", file=sys.stderr)
+            return 2
+    target = out or Path("out") / f"cards-{card_set.code}.{image.filename.rsplit('.')[-1]}"
+    _write(target, image.data)
     print(f"wrote {target} ({image.width}x{image.height} {image.format}, {len(image.data)} bytes)")
     return 0
 

@@ -79,6 +79,20 @@ def test_render_pack_is_reproducible(config: Path, tmp_path: Path) -> None:
     assert Image.open(first).format == "JPEG"
 
 
+def test_render_cards(config: Path, tmp_path: Path) -> None:
+    """Named cards of a set are written as one sheet of faces."""
+    out = tmp_path / "cards.png"
+    arguments = ["render", "cards", "--set", "NEO", "Jukai Preserver", "Forest", "--out", str(out)]
+    assert main(["--config", str(config), *arguments]) == 0
+    assert Image.open(out).size == (2 * 16 + 2 * 300 + 12, 2 * 16 + 419)
+
+
+def test_render_cards_names_the_unknown(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A name the set does not have is refused by name, and nothing is written."""
+    assert main(["--config", str(config), "render", "cards", "--set", "NEO", "Forest", "Nope"]) == 2
+    assert "not in NEO: Nope" in capsys.readouterr().err
+
+
 def _log(tmp_path: Path, names: list[str]) -> Path:
     picks = tuple(LoggedPick(1, n + 1, (name, "Island"), 0) for n, name in enumerate(names))
     log = MtgoLog("1", "11/23/2026 18:00:00", ("Ann", "Bo"), 0, ("NEO",), picks)

@@ -118,3 +118,15 @@ def test_too_many_cards_is_refused(renderer: Renderer) -> None:
     with pytest.raises(TooManyCards) as caught:
         renderer.pack((cards.CREATURE,) * (MAX_PACK_CARDS + 1), PackHeader("Pod 3", 1, 1))
     assert caught.value.count == MAX_PACK_CARDS + 1
+    with pytest.raises(TooManyCards):
+        renderer.cards_image((cards.CREATURE,) * (MAX_PACK_CARDS + 1))
+
+
+def test_card_sheet_has_no_badges(renderer: Renderer) -> None:
+    """A sheet of faces shows the faces as drawn: no number badge covers any of them."""
+    sheet = Image.open(io.BytesIO(renderer.cards_image([cards.GOLD, cards.SPLIT]).data))
+    assert sheet.size == (2 * 16 + 2 * geometry.FACE_WIDTH + 12, 2 * 16 + geometry.FACE_HEIGHT)
+    x, y = 16 + geometry.BADGE_CENTRE[0], 16 + geometry.BADGE_CENTRE[1] - 24
+    pixel = sheet.getpixel((x, y))
+    assert isinstance(pixel, tuple)
+    assert not all(abs(a - b) < 24 for a, b in zip(pixel, BADGE_FILL, strict=True))
