@@ -24,6 +24,7 @@ DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
 CONFIG_ENV = "DRAFTPOD_CONFIG"
 
 TimerPolicyName = Literal["fixed", "scaled", "mtr", "none"]
+ImageFormatName = Literal["jpeg", "png", "webp"]
 
 
 class ConfigError(ValueError):
@@ -79,6 +80,9 @@ class RenderConfig:
     cache_max_mb: int
     memory_cache_faces: int
     max_image_pixels: int
+    image_format: ImageFormatName
+    image_quality: int
+    workers: int
 
 
 @dataclass(frozen=True, slots=True)
