@@ -1,0 +1,50 @@
+"""Background tasks, created once through one helper that names them, keeps them and watches them.
+
+An asyncio task nobody holds may be garbage-collected mid-flight, and one whose exception nobody
+retrieves fails silently; :class:`TaskGroup` fixes both for tasks that outlive their creator's call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class TaskGroup:
+    """A set of named, watched background tasks that can be cancelled together."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self._log = logger
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coro: Coroutine[Any, Any, T], name: str) -> asyncio.Task[T]:
+        """Start ``coro`` as a task named ``name``; its failure is logged, never lost."""
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            self._log.error("task %s failed", task.get_name(), exc_info=exc)
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    async def cancel_all(self, grace: float = 0.0) -> None:
+        """Let running tasks finish for up to ``grace`` seconds, then cancel what is left."""
+        tasks = set(self._tasks)
+        if tasks and grace > 0:
+            await asyncio.wait(tasks, timeout=grace)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
