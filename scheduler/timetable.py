@@ -1,0 +1,171 @@
+"""Arms and cancels jobs: the deadlines table first (the source of truth), then APScheduler.
+
+APScheduler 3.x removes a one-shot job from its store before running it, so a scheduler killed at
+that moment would lose the timer. Every one-shot job therefore has a deadlines row, and
+:meth:`Timetable.reconcile` rebuilds the job store from the pending rows at start. Recurring jobs
+(interval, cron) live in the job store alone. Scheduled callables are module-level functions in
+:mod:`scheduler.jobs` with primitive arguments, added with ``replace_existing=True``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from scheduler import jobids
+from scheduler.store import Deadline, Store, deadlines
+from scheduler.triggers import DateSpec, parse_trigger
+
+log = logging.getLogger("scheduler.timetable")
+
+FIRE_DEADLINE = "scheduler.jobs:fire_deadline"
+FIRE_RECURRING = "scheduler.jobs:fire_recurring"
+
+
+@dataclass
+class Changes:
+    """What a committed transaction asks of the job store, applied after the commit."""
+
+    add: list[Deadline] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+
+
+class Timetable:
+    def __init__(self, store: Store, aps: BaseScheduler) -> None:
+        self.store = store
+        self.aps = aps
+
+    def apply(self, changes: Changes) -> None:
+        added = {d.job_id for d in changes.add}
+        for job_id in changes.remove:
+            if job_id not in added:
+                with contextlib.suppress(JobLookupError):
+                    self.aps.remove_job(job_id)
+        for deadline in changes.add:
+            self._add_deadline_job(deadline.job_id, deadline.due_at, deadline.kind)
+
+    def _add_deadline_job(self, job_id: str, due_at: float, name: str) -> None:
+        self.aps.add_job(
+            FIRE_DEADLINE,
+            trigger=DateTrigger(run_date=datetime.fromtimestamp(due_at, UTC), timezone=UTC),
+            args=[job_id],
+            id=job_id,
+            name=name,
+            replace_existing=True,
+        )
+
+    def reconcile(self) -> tuple[int, int]:
+        """Make the job store hold exactly the pending deadlines; returns (re-created, removed)."""
+        pending = self.store.pending_deadlines()
+        jobs = {job.id: job for job in self.aps.get_jobs()}
+        removed = 0
+        for job_id, job in jobs.items():
+            if job.func_ref == FIRE_DEADLINE and job_id not in pending:
+                self.aps.remove_job(job_id)
+                removed += 1
+        created = 0
+        for job_id, due_at in pending.items():
+            job = jobs.get(job_id)
+            if (
+                job is None
+                or job.func_ref != FIRE_DEADLINE
+                or job.next_run_time is None
+                or abs(job.next_run_time.timestamp() - due_at) > 0.001
+            ):
+                self._add_deadline_job(job_id, due_at, job_id.partition(":")[0])
+                created += 1
+        return created, removed
+
+    # --- general jobs (handlers' schedule requests and the HTTP API) --------------------------
+
+    def schedule(
+        self,
+        *,
+        job_id: str,
+        handler_id: str,
+        method: str,
+        params: Mapping[str, Any],
+        trigger: Mapping[str, Any],
+        now: float,
+    ) -> datetime | None:
+        """Add or replace a general job; returns its first fire time. Raises TriggerError."""
+        if jobids.is_reserved(job_id):
+            raise ValueError(f"job id {job_id!r} is reserved for pod timers")
+        spec = parse_trigger(trigger)
+        params = dict(params)
+        json.dumps(params)
+        if isinstance(spec, DateSpec):
+            deadline = Deadline(
+                job_id, "job", handler_id, method, params, spec.run_date.timestamp()
+            )
+            with self.store.transaction() as conn:
+                self.store.put_deadline(conn, deadline, now)
+            self.apply(Changes(add=[deadline]))
+            return spec.run_date
+        with self.store.transaction() as conn:
+            cancelled = self.store.cancel_pending(conn, deadlines.c.job_id == job_id)
+        job = self.aps.add_job(
+            FIRE_RECURRING,
+            trigger=spec,
+            args=[job_id, handler_id, method, json.dumps(params)],
+            id=job_id,
+            name=method,
+            replace_existing=True,
+        )
+        log.debug("recurring job %s replaced %d deadlines", job_id, len(cancelled))
+        return job.next_run_time
+
+    def unschedule(self, job_id: str) -> bool:
+        """Remove a general job; True if there was one."""
+        with self.store.transaction() as conn:
+            cancelled = self.store.cancel_pending(conn, deadlines.c.job_id == job_id)
+        found = bool(cancelled)
+        with contextlib.suppress(JobLookupError):
+            self.aps.remove_job(job_id)
+            found = True
+        return found
+
+    def describe(self, job_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Scheduled jobs as JSON: id, kind, handler, method, params, trigger, next run."""
+        wanted = set(job_ids) if job_ids is not None else None
+        out: list[dict[str, Any]] = []
+        for job in self.aps.get_jobs():
+            if wanted is not None and job.id not in wanted:
+                continue
+            if job.func_ref == FIRE_RECURRING:
+                _, handler_id, method, params_json = job.args
+                item = {
+                    "kind": "recurring",
+                    "handler_id": handler_id,
+                    "method": method,
+                    "params": json.loads(params_json),
+                }
+            else:
+                deadline = self.store.get_deadline(job.id)
+                if deadline is None:
+                    continue
+                item = {
+                    "kind": deadline.kind,
+                    "handler_id": deadline.handler_id,
+                    "method": deadline.method,
+                    "params": deadline.params,
+                }
+            next_run = job.next_run_time
+            out.append(
+                {
+                    "job_id": job.id,
+                    **item,
+                    "trigger": str(job.trigger),
+                    "next_run_time": next_run.isoformat() if next_run else None,
+                }
+            )
+        return out
