@@ -6,7 +6,7 @@ import asyncio
 import json
 import random
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -182,3 +182,24 @@ async def test_fuzzing_the_router_leaves_it_serving(
         assert int(bad.split()[1]) >= 200
     finally:
         await good.stop(grace=0)
+
+
+async def test_registration_needs_the_token_when_one_is_set(
+    scheduler_factory: Callable[..., SchedulerProcess],
+) -> None:
+    """With DRAFTPOD_API_TOKEN set nobody registers (and takes a handler's jobs) without it."""
+    guarded = await scheduler_factory("guarded", DRAFTPOD_API_TOKEN="s3cret").start()
+    intruder = RawHandler(guarded.zmq, b"bot")
+    try:
+        await intruder.send(p.Register("bot", ("pick_timeout",), token="guess"))
+        refused = await intruder.expect(p.Error)
+        assert refused.code == "unauthorized"
+        await intruder.send(p.PodOpen("m1", "pod", 60))
+        assert (await intruder.expect(p.Error)).code == "not_registered"
+    finally:
+        intruder.close()
+    rightful = Handler("bot", address=guarded.zmq, token="s3cret", heartbeat_seconds=0.25)
+    try:
+        assert await rightful.start(timeout=10)
+    finally:
+        await rightful.stop(grace=0)
