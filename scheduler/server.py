@@ -1,9 +1,9 @@
 """The scheduler server: one asyncio loop running APScheduler, the ROUTER, the outbox and HTTP.
 
 Start-up order matters and is the recovery procedure: take the store's lock, migrate, load the
-runs still awaiting results, start APScheduler paused, reconcile its job store against the
-deadlines table, then open the sockets and resume, so that misfired jobs (unlimited grace,
-coalesced) run once, now. Runs are replayed to each handler as it registers.
+runs still awaiting results, start APScheduler paused, rebuild its one-shot jobs from the
+deadlines table (the source of truth), then open the sockets and resume, so that misfired jobs
+(unlimited grace, coalesced) run once, now. Runs are replayed to each handler as it registers.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 
 import zmq.asyncio
 from apscheduler.executors.asyncio import AsyncIOExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -31,7 +32,7 @@ from scheduler.metrics import Metrics
 from scheduler.outbox import Outbox
 from scheduler.router import HandlerInfo, Router
 from scheduler.store import RunRecord, Store
-from scheduler.tasks import TaskGroup
+from scheduler.tasks import Batch, TaskGroup
 from scheduler.timetable import Timetable
 from scheduler.triggers import TriggerError
 
@@ -71,12 +72,15 @@ class SchedulerServer:
         self.metrics = Metrics()
         self.started_at = time.time()
         self._tasks = TaskGroup(log)
+        self._claims: Batch[str] = Batch(self._claim, self._tasks, "claim due deadlines")
+        self._results: Batch[p.Result] = Batch(self._finish, self._tasks, "record results")
         self._lock: StoreLock | None = None
         self._context: zmq.asyncio.Context | None = None
         self._http: Any = None
         self.router: Router
         self.store: Store
-        self.aps: AsyncIOScheduler
+        self.timers: AsyncIOScheduler
+        self.recurring: AsyncIOScheduler
         self.timetable: Timetable
         self.lifecycle: Lifecycle
         self.outbox: Outbox
@@ -88,15 +92,26 @@ class SchedulerServer:
         try:
             migrate(engine)
             self.store = Store(engine)
-            self.aps = AsyncIOScheduler(
+            # Unlimited grace with coalescing: a job due while the scheduler was down runs once at
+            # start instead of being dropped after APScheduler's default 1 s.
+            defaults = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+            # Recurring jobs live in the durable job store. One-shot jobs are durable in the
+            # deadlines table and kept in memory by a scheduler of their own, rebuilt at every
+            # start: a second durable copy would cost a commit per fire and add nothing, and
+            # sharing a scheduler would poll the database at every timer's wake-up.
+            self.recurring = AsyncIOScheduler(
                 jobstores={"default": SQLAlchemyJobStore(engine=engine)},
                 executors={"default": AsyncIOExecutor()},
-                # Unlimited grace with coalescing: a timer due while the scheduler was down runs
-                # once at start instead of being dropped after APScheduler's default 1 s.
-                job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+                job_defaults=defaults,
                 timezone=UTC,
             )
-            self.timetable = Timetable(self.store, self.aps)
+            self.timers = AsyncIOScheduler(
+                jobstores={"default": MemoryJobStore()},
+                executors={"default": AsyncIOExecutor()},
+                job_defaults=defaults,
+                timezone=UTC,
+            )
+            self.timetable = Timetable(self.store, self.timers, self.recurring)
             self.lifecycle = Lifecycle(
                 self.store,
                 self.timetable,
@@ -123,17 +138,20 @@ class SchedulerServer:
             for run in self.store.pending_runs():
                 await self.outbox.add(run)
             jobs.bind(self)
-            self.aps.start(paused=True)
+            for scheduler in self.timetable.schedulers:
+                scheduler.start(paused=True)
             created, removed = self.timetable.reconcile()
-            if created or removed:
-                log.warning("reconciled the job store: %d re-created, %d removed", created, removed)
+            log.info(
+                "job store rebuilt from deadlines: %d armed, %d stale removed", created, removed
+            )
             zmq_endpoint = self.router.bind()
             http_endpoint = await self._start_http() if s.http_enabled else ""
             self._tasks.spawn(self.router.serve(), "router receive")
             self._tasks.spawn(self.router.beat(), "router heartbeat")
             self._tasks.spawn(self.outbox.resend(), "outbox resend")
             self._tasks.spawn(self._prune(), "prune runs")
-            self.aps.resume()
+            for scheduler in self.timetable.schedulers:
+                scheduler.resume()
         except BaseException:
             await self.stop()
             raise
@@ -148,8 +166,10 @@ class SchedulerServer:
     async def stop(self) -> None:
         """Stop taking work, close the sockets and the store, release the lock."""
         jobs.bind(None)
-        if getattr(self, "aps", None) is not None and self.aps.running:
-            self.aps.shutdown(wait=False)
+        if getattr(self, "timetable", None) is not None:
+            for scheduler in self.timetable.schedulers:
+                if scheduler.running:
+                    scheduler.shutdown(wait=False)
         if self._http is not None:
             await self._http.cleanup()
             self._http = None
@@ -174,15 +194,14 @@ class SchedulerServer:
     # --- firing ------------------------------------------------------------------------------
 
     async def fire_deadline(self, job_id: str) -> None:
+        self._claims.add(job_id)
+
+    async def _claim(self, job_ids: list[str]) -> None:
         now = time.time()
-        claimed = self.store.claim(job_id, uuid.uuid4().hex, now)
-        if claimed is None:
-            log.debug("deadline %s fired but is no longer pending", job_id)
-            return
-        deadline, run = claimed
-        self.metrics.record_fire(now - deadline.due_at)
-        self.lifecycle.fired(deadline, now)
-        await self.outbox.add(run)
+        for deadline, run in self.store.claim(job_ids, now, _new_run_id):
+            self.metrics.record_fire(now - deadline.due_at)
+            self.lifecycle.fired(deadline, now)
+            await self.outbox.add(run)
 
     async def fire_recurring(
         self, job_id: str, handler_id: str, method: str, params_json: str
@@ -222,13 +241,19 @@ class SchedulerServer:
         return handle
 
     async def _on_result(self, info: HandlerInfo, m: p.Result) -> None:
-        if self.store.finish_run(m.run_id, m.ok, m.value, m.error, time.time()):
+        self._results.add(m)
+
+    async def _finish(self, results: list[p.Result]) -> None:
+        rows = [(m.run_id, m.ok, m.value, m.error) for m in results]
+        for m, first in zip(results, self.store.finish(rows, time.time()), strict=True):
+            self.outbox.done(m.run_id)
+            if not first:
+                continue
             if m.ok:
                 self.metrics.succeeded += 1
             else:
                 self.metrics.failed += 1
-                log.warning("run %s failed at %s: %s", m.run_id, info.handler_id, m.error)
-        self.outbox.done(m.run_id)
+                log.warning("run %s failed: %s", m.run_id, m.error)
 
     async def _on_schedule(self, info: HandlerInfo, m: p.Schedule) -> p.Ack:
         job_id = m.job_id or f"job-{uuid.uuid4().hex}"
@@ -290,7 +315,11 @@ class SchedulerServer:
     def gauges(self) -> dict[str, float]:
         return {
             "handlers": len(self.router.handlers),
-            "jobs_scheduled": len(self.aps.get_jobs()),
+            "jobs_scheduled": sum(len(s.get_jobs()) for s in self.timetable.schedulers),
             "jobs_due": len(self.outbox.pending),
             "runs_held": self.outbox.held,
         }
+
+
+def _new_run_id() -> str:
+    return uuid.uuid4().hex

@@ -9,7 +9,7 @@ returns, so a caller may acknowledge as soon as it has the answer.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -224,31 +224,31 @@ class Store:
             )
             return {r.job_id: r.due_at for r in conn.execute(query)}
 
-    def claim(self, job_id: str, run_id: str, now: float) -> tuple[Deadline, RunRecord] | None:
-        """Mark a due deadline fired and open its run, atomically; None if not pending or not due.
+    def claim(
+        self, job_ids: list[str], now: float, new_id: Callable[[], str]
+    ) -> list[tuple[Deadline, RunRecord]]:
+        """Mark due deadlines fired and open their runs, in one transaction.
 
-        This transition happens once per deadline, so a deadline yields at most one run however
-        often APScheduler (or reconcile) fires it.
+        A deadline goes from pending to fired once, so it yields at most one run however often
+        APScheduler (or reconcile) fires it; one not pending, or not yet due, yields nothing.
+        Claiming a burst together costs one commit, which is what keeps a burst on time.
         """
+        claimed: list[tuple[Deadline, RunRecord]] = []
         with self.engine.begin() as conn:
-            row = conn.execute(
-                sa.select(deadlines).where(
-                    deadlines.c.job_id == job_id, deadlines.c.status == "pending"
+            for job_id in job_ids:
+                row = conn.execute(_CLAIM_SELECT, {"job_id": job_id}).first()
+                if row is None or row.due_at > now + 1.0:
+                    continue
+                if conn.execute(_CLAIM_UPDATE, {"key": job_id, "fired_at": now}).rowcount != 1:
+                    continue
+                deadline = _deadline(row)
+                run = RunRecord(
+                    new_id(), job_id, row.handler_id, row.method, deadline.params, row.due_at, now
                 )
-            ).first()
-            if row is None or row.due_at > now + 1.0:
-                return None
-            conn.execute(
-                deadlines.update()
-                .where(deadlines.c.job_id == job_id)
-                .values(status="fired", fired_at=now)
-            )
-            deadline = _deadline(row)
-            run = RunRecord(
-                run_id, job_id, row.handler_id, row.method, deadline.params, row.due_at, now
-            )
-            self._insert_run(conn, run)
-            return deadline, run
+                claimed.append((deadline, run))
+            if claimed:
+                conn.execute(runs.insert(), [_run_row(run) for _, run in claimed])
+        return claimed
 
     def delete_pod_deadlines(self, conn: Connection, pod: str) -> None:
         conn.execute(
@@ -262,33 +262,26 @@ class Store:
             self._insert_run(conn, run)
 
     def _insert_run(self, conn: Connection, run: RunRecord) -> None:
-        conn.execute(
-            runs.insert().values(
-                run_id=run.run_id,
-                job_id=run.job_id,
-                handler_id=run.handler_id,
-                method=run.method,
-                params=json.dumps(run.params),
-                due_at=run.due_at,
-                fired_at=run.fired_at,
-                status="pending",
-            )
-        )
+        conn.execute(runs.insert(), [_run_row(run)])
 
-    def finish_run(self, run_id: str, ok: bool, value: Any, error: str, now: float) -> bool:
-        """Record a run's result; False when it was not pending (a duplicate result)."""
+    def finish(self, results: list[tuple[str, bool, Any, str]], now: float) -> list[bool]:
+        """Record results ``(run_id, ok, value, error)`` in one transaction; for each, whether
+        it was pending (False: a duplicate result, ignored)."""
+        done: list[bool] = []
         with self.engine.begin() as conn:
-            done = conn.execute(
-                runs.update()
-                .where(runs.c.run_id == run_id, runs.c.status == "pending")
-                .values(
-                    status="done" if ok else "failed",
-                    result=json.dumps(value),
-                    error=error or None,
-                    finished_at=now,
+            for run_id, ok, value, error in results:
+                changed = conn.execute(
+                    _FINISH,
+                    {
+                        "key": run_id,
+                        "status": "done" if ok else "failed",
+                        "result": json.dumps(value),
+                        "error": error or None,
+                        "finished_at": now,
+                    },
                 )
-            )
-            return done.rowcount == 1
+                done.append(changed.rowcount == 1)
+        return done
 
     def pending_runs(self) -> list[RunRecord]:
         with self.engine.connect() as conn:
@@ -324,6 +317,40 @@ class Store:
                 runs.delete().where(runs.c.status != "pending", runs.c.finished_at < before)
             )
             return gone.rowcount
+
+
+# Built once: constructing Core statements per call costs more than executing them on SQLite.
+_CLAIM_SELECT = sa.select(deadlines).where(
+    deadlines.c.job_id == sa.bindparam("job_id"), deadlines.c.status == "pending"
+)
+_CLAIM_UPDATE = (
+    deadlines.update()
+    .where(deadlines.c.job_id == sa.bindparam("key"), deadlines.c.status == "pending")
+    .values(status="fired", fired_at=sa.bindparam("fired_at"))
+)
+_FINISH = (
+    runs.update()
+    .where(runs.c.run_id == sa.bindparam("key"), runs.c.status == "pending")
+    .values(
+        status=sa.bindparam("status"),
+        result=sa.bindparam("result"),
+        error=sa.bindparam("error"),
+        finished_at=sa.bindparam("finished_at"),
+    )
+)
+
+
+def _run_row(run: RunRecord) -> dict[str, Any]:
+    return {
+        "run_id": run.run_id,
+        "job_id": run.job_id,
+        "handler_id": run.handler_id,
+        "method": run.method,
+        "params": json.dumps(run.params),
+        "due_at": run.due_at,
+        "fired_at": run.fired_at,
+        "status": "pending",
+    }
 
 
 def _pod(row: Any) -> Pod:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -48,3 +48,50 @@ class TaskGroup:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class Batch(Generic[T]):
+    """Items that arrive within one turn of the loop, handled together by one call.
+
+    A burst of due timers or results then costs one database commit instead of one each. A failed
+    flush is logged and retried with the same items after ``retry_seconds``: nothing is dropped.
+    """
+
+    def __init__(
+        self,
+        flush: Callable[[list[T]], Awaitable[None]],
+        tasks: TaskGroup,
+        name: str,
+        retry_seconds: float = 0.5,
+    ) -> None:
+        self._flush = flush
+        self._tasks = tasks
+        self._name = name
+        self._retry = retry_seconds
+        self._items: list[T] = []
+        self._running = False
+
+    def add(self, item: T) -> None:
+        self._items.append(item)
+        if not self._running:
+            self._running = True
+            self._tasks.spawn(self._drain(), self._name)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    async def _drain(self) -> None:
+        try:
+            while self._items:
+                await asyncio.sleep(0)  # let the rest of this turn's burst arrive
+                items, self._items = self._items, []
+                try:
+                    await self._flush(items)
+                except Exception:
+                    logging.getLogger("scheduler").exception(
+                        "%s failed for %d items; retrying", self._name, len(items)
+                    )
+                    self._items[:0] = items
+                    await asyncio.sleep(self._retry)
+        finally:
+            self._running = False

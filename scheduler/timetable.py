@@ -1,10 +1,12 @@
 """Arms and cancels jobs: the deadlines table first (the source of truth), then APScheduler.
 
 APScheduler 3.x removes a one-shot job from its store before running it, so a scheduler killed at
-that moment would lose the timer. Every one-shot job therefore has a deadlines row, and
-:meth:`Timetable.reconcile` rebuilds the job store from the pending rows at start. Recurring jobs
-(interval, cron) live in the job store alone. Scheduled callables are module-level functions in
-:mod:`scheduler.jobs` with primitive arguments, added with ``replace_existing=True``.
+that moment would lose the timer. Every one-shot job therefore has a deadlines row, which goes
+from pending to fired in the same transaction that opens its run; APScheduler holds these jobs in
+a memory store that :meth:`Timetable.reconcile` rebuilds from the pending rows at every start.
+Recurring jobs (interval, cron) live in APScheduler's SQLAlchemy job store alone. Scheduled
+callables are module-level functions in :mod:`scheduler.jobs` with primitive arguments, added
+with ``replace_existing=True``.
 """
 
 from __future__ import annotations
@@ -40,21 +42,26 @@ class Changes:
 
 
 class Timetable:
-    def __init__(self, store: Store, aps: BaseScheduler) -> None:
+    def __init__(self, store: Store, timers: BaseScheduler, recurring: BaseScheduler) -> None:
         self.store = store
-        self.aps = aps
+        self.timers = timers
+        self.recurring = recurring
+
+    @property
+    def schedulers(self) -> tuple[BaseScheduler, BaseScheduler]:
+        return (self.timers, self.recurring)
 
     def apply(self, changes: Changes) -> None:
         added = {d.job_id for d in changes.add}
         for job_id in changes.remove:
             if job_id not in added:
                 with contextlib.suppress(JobLookupError):
-                    self.aps.remove_job(job_id)
+                    self.timers.remove_job(job_id)
         for deadline in changes.add:
             self._add_deadline_job(deadline.job_id, deadline.due_at, deadline.kind)
 
     def _add_deadline_job(self, job_id: str, due_at: float, name: str) -> None:
-        self.aps.add_job(
+        self.timers.add_job(
             FIRE_DEADLINE,
             trigger=DateTrigger(run_date=datetime.fromtimestamp(due_at, UTC), timezone=UTC),
             args=[job_id],
@@ -64,14 +71,17 @@ class Timetable:
         )
 
     def reconcile(self) -> tuple[int, int]:
-        """Make the job store hold exactly the pending deadlines; returns (re-created, removed)."""
+        """Make APScheduler hold exactly the pending deadlines; returns (armed, removed)."""
         pending = self.store.pending_deadlines()
-        jobs = {job.id: job for job in self.aps.get_jobs()}
         removed = 0
-        for job_id, job in jobs.items():
-            if job.func_ref == FIRE_DEADLINE and job_id not in pending:
-                self.aps.remove_job(job_id)
+        for job in self.recurring.get_jobs():
+            if job.func_ref == FIRE_DEADLINE or job.id in pending:
+                self.recurring.remove_job(job.id)
                 removed += 1
+        jobs = {job.id: job for job in self.timers.get_jobs()}
+        for job_id in set(jobs) - set(pending):
+            self.timers.remove_job(job_id)
+            removed += 1
         created = 0
         for job_id, due_at in pending.items():
             job = jobs.get(job_id)
@@ -113,7 +123,9 @@ class Timetable:
             return spec.run_date
         with self.store.transaction() as conn:
             cancelled = self.store.cancel_pending(conn, deadlines.c.job_id == job_id)
-        job = self.aps.add_job(
+        with contextlib.suppress(JobLookupError):
+            self.timers.remove_job(job_id)
+        job = self.recurring.add_job(
             FIRE_RECURRING,
             trigger=spec,
             args=[job_id, handler_id, method, json.dumps(params)],
@@ -129,16 +141,17 @@ class Timetable:
         with self.store.transaction() as conn:
             cancelled = self.store.cancel_pending(conn, deadlines.c.job_id == job_id)
         found = bool(cancelled)
-        with contextlib.suppress(JobLookupError):
-            self.aps.remove_job(job_id)
-            found = True
+        for scheduler in self.schedulers:
+            with contextlib.suppress(JobLookupError):
+                scheduler.remove_job(job_id)
+                found = True
         return found
 
     def describe(self, job_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Scheduled jobs as JSON: id, kind, handler, method, params, trigger, next run."""
         wanted = set(job_ids) if job_ids is not None else None
         out: list[dict[str, Any]] = []
-        for job in self.aps.get_jobs():
+        for job in [*self.timers.get_jobs(), *self.recurring.get_jobs()]:
             if wanted is not None and job.id not in wanted:
                 continue
             if job.func_ref == FIRE_RECURRING:

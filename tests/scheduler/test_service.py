@@ -131,18 +131,20 @@ async def test_a_killed_handler_gets_its_held_jobs_after_restart(
         await worker.kill()
 
 
-async def test_jobs_lost_from_the_job_store_are_rebuilt_from_deadlines(
+async def test_one_shot_jobs_are_rebuilt_from_the_deadlines_table(
     scheduler: SchedulerProcess, recorder: Recorder, http: aiohttp.ClientSession
 ) -> None:
-    """If the job store loses rows (APScheduler removes a job before running it), start-up
-    re-creates them from the deadlines table and each still fires once."""
+    """The deadlines table is the only durable copy of one-shot jobs (APScheduler deletes its own
+    before running them); a restarted scheduler re-arms every pending one and each fires once."""
     for n in range(10):
         await recorder.handler.schedule(
-            "echo", {"n": n}, trigger={"type": "date", "run_date": soon(1.5)}
+            "echo", {"n": n}, trigger={"type": "date", "run_date": soon(1.0)}
         )
     assert await scheduler.kill(signal.SIGTERM) == 0
     with sqlite3.connect(scheduler.database) as db:
-        assert db.execute("DELETE FROM apscheduler_jobs").rowcount == 10
+        assert db.execute("SELECT count(*) FROM apscheduler_jobs").fetchone() == (0,)
+        pending = db.execute("SELECT count(*) FROM deadlines WHERE status = 'pending'").fetchone()
+        assert pending == (10,)
     await scheduler.start()
     await wait_until(lambda: len(recorder.of("echo")) >= 10, what="10 rebuilt jobs")
     await wait_until(lambda: settled(http, scheduler), what="results committed")
