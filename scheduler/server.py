@@ -9,6 +9,7 @@ deadlines table (the source of truth), then open the sockets and resume, so that
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -31,7 +32,7 @@ from scheduler.lifecycle import Lifecycle
 from scheduler.metrics import Metrics
 from scheduler.outbox import Outbox
 from scheduler.router import HandlerInfo, Router
-from scheduler.store import RunRecord, Store
+from scheduler.store import Deadline, Finished, RunRecord, Store
 from scheduler.tasks import Batch, TaskGroup
 from scheduler.timetable import Timetable
 from scheduler.triggers import TriggerError
@@ -39,6 +40,7 @@ from scheduler.triggers import TriggerError
 log = logging.getLogger("scheduler.server")
 
 PRUNE_EVERY_SECONDS = 300.0
+LIFECYCLE_KINDS = frozenset({"lobby_expired", "pod_cleanup"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +74,10 @@ class SchedulerServer:
         self.metrics = Metrics()
         self.started_at = time.time()
         self._tasks = TaskGroup(log)
-        self._claims: Batch[str] = Batch(self._claim, self._tasks, "claim due deadlines")
-        self._results: Batch[p.Result] = Batch(self._finish, self._tasks, "record results")
+        # Fired runs and results are written in arrival order, one transaction per loop turn.
+        self._journal: Batch[RunRecord | Finished] = Batch(
+            self._write_journal, self._tasks, "journal"
+        )
         self._lock: StoreLock | None = None
         self._context: zmq.asyncio.Context | None = None
         self._http: Any = None
@@ -194,25 +198,51 @@ class SchedulerServer:
     # --- firing ------------------------------------------------------------------------------
 
     async def fire_deadline(self, job_id: str) -> None:
-        self._claims.add(job_id)
+        """Deliver a due deadline now; its journal entry is committed in this turn's batch.
 
-    async def _claim(self, job_ids: list[str]) -> None:
+        Sending before the commit is safe because the run id is derived from the deadline: if
+        the scheduler dies before the commit, the deadline is still pending, fires again at
+        start with the same run id, and the handler answers from its cache instead of re-running.
+        """
         now = time.time()
-        for deadline, run in self.store.claim(job_ids, now, _new_run_id):
-            self.metrics.record_fire(now - deadline.due_at)
+        deadline = self.timetable.take(job_id, now)
+        if deadline is None:
+            log.debug("timer %s fired but is no longer armed", job_id)
+            return
+        run = RunRecord(
+            run_id_for(deadline),
+            job_id,
+            deadline.handler_id,
+            deadline.method,
+            deadline.params,
+            deadline.due_at,
+            now,
+        )
+        self.metrics.record_fire(now - deadline.due_at)
+        self._journal.add(run)
+        await self.outbox.add(run)
+        if deadline.pod is not None and deadline.kind in LIFECYCLE_KINDS:
             self.lifecycle.fired(deadline, now)
-            await self.outbox.add(run)
 
     async def fire_recurring(
         self, job_id: str, handler_id: str, method: str, params_json: str
     ) -> None:
         now = time.time()
-        run = RunRecord(
-            uuid.uuid4().hex, job_id, handler_id, method, json.loads(params_json), now, now
-        )
-        self.store.open_run(run)
+        params = json.loads(params_json)
+        run = RunRecord(uuid.uuid4().hex, job_id, handler_id, method, params, now, now)
         self.metrics.record_fire(0.0)
+        self._journal.add(run)
         await self.outbox.add(run)
+
+    async def _write_journal(self, entries: list[RunRecord | Finished]) -> None:
+        for entry, changed in zip(entries, self.store.journal(entries, time.time()), strict=True):
+            if not isinstance(entry, Finished) or not changed:
+                continue
+            if entry.ok:
+                self.metrics.succeeded += 1
+            else:
+                self.metrics.failed += 1
+                log.warning("run %s failed: %s", entry.run_id, entry.error)
 
     # --- requests from handlers --------------------------------------------------------------
 
@@ -241,19 +271,8 @@ class SchedulerServer:
         return handle
 
     async def _on_result(self, info: HandlerInfo, m: p.Result) -> None:
-        self._results.add(m)
-
-    async def _finish(self, results: list[p.Result]) -> None:
-        rows = [(m.run_id, m.ok, m.value, m.error) for m in results]
-        for m, first in zip(results, self.store.finish(rows, time.time()), strict=True):
-            self.outbox.done(m.run_id)
-            if not first:
-                continue
-            if m.ok:
-                self.metrics.succeeded += 1
-            else:
-                self.metrics.failed += 1
-                log.warning("run %s failed: %s", m.run_id, m.error)
+        self.outbox.done(m.run_id)
+        self._journal.add(Finished(m.run_id, m.ok, m.value, m.error))
 
     async def _on_schedule(self, info: HandlerInfo, m: p.Schedule) -> p.Ack:
         job_id = m.job_id or f"job-{uuid.uuid4().hex}"
@@ -321,5 +340,7 @@ class SchedulerServer:
         }
 
 
-def _new_run_id() -> str:
-    return uuid.uuid4().hex
+def run_id_for(deadline: Deadline) -> str:
+    """The run id of a deadline's one firing: the same however often it fires."""
+    key = f"{deadline.job_id}\x00{deadline.due_at!r}".encode()
+    return hashlib.blake2b(key, digest_size=16).hexdigest()

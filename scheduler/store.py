@@ -9,7 +9,7 @@ returns, so a caller may acknowledge as soon as it has the answer.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -109,6 +109,16 @@ class Deadline:
 
 
 @dataclass(frozen=True, slots=True)
+class Finished:
+    """A handler's result for a run, as the journal records it."""
+
+    run_id: str
+    ok: bool
+    value: Any
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
 class RunRecord:
     """One delivery of a job, kept until the handler's result arrives."""
 
@@ -191,21 +201,24 @@ class Store:
 
     def put_deadline(self, conn: Connection, deadline: Deadline, now: float) -> None:
         """Insert or replace a pending deadline (its job id is its identity)."""
-        conn.execute(deadlines.delete().where(deadlines.c.job_id == deadline.job_id))
+        conn.execute(_DELETE_DEADLINE, {"key": deadline.job_id})
         conn.execute(
-            deadlines.insert().values(
-                job_id=deadline.job_id,
-                kind=deadline.kind,
-                pod=deadline.pod,
-                seat=deadline.seat,
-                pick_no=deadline.pick_no,
-                handler_id=deadline.handler_id,
-                method=deadline.method,
-                params=json.dumps(deadline.params),
-                due_at=deadline.due_at,
-                status="pending",
-                created_at=now,
-            )
+            deadlines.insert(),
+            [
+                {
+                    "job_id": deadline.job_id,
+                    "kind": deadline.kind,
+                    "pod": deadline.pod,
+                    "seat": deadline.seat,
+                    "pick_no": deadline.pick_no,
+                    "handler_id": deadline.handler_id,
+                    "method": deadline.method,
+                    "params": json.dumps(deadline.params),
+                    "due_at": deadline.due_at,
+                    "status": "pending",
+                    "created_at": now,
+                }
+            ],
         )
 
     def cancel_pending(self, conn: Connection, where: sa.ColumnElement[bool]) -> list[str]:
@@ -216,39 +229,11 @@ class Store:
             conn.execute(deadlines.update().where(condition).values(status="cancelled"))
         return ids
 
-    def pending_deadlines(self) -> dict[str, float]:
-        """Every pending deadline's job id and due time: what the job store must hold."""
+    def pending_deadlines(self) -> dict[str, Deadline]:
+        """Every pending deadline by job id: what the timers must hold."""
         with self.engine.connect() as conn:
-            query = sa.select(deadlines.c.job_id, deadlines.c.due_at).where(
-                deadlines.c.status == "pending"
-            )
-            return {r.job_id: r.due_at for r in conn.execute(query)}
-
-    def claim(
-        self, job_ids: list[str], now: float, new_id: Callable[[], str]
-    ) -> list[tuple[Deadline, RunRecord]]:
-        """Mark due deadlines fired and open their runs, in one transaction.
-
-        A deadline goes from pending to fired once, so it yields at most one run however often
-        APScheduler (or reconcile) fires it; one not pending, or not yet due, yields nothing.
-        Claiming a burst together costs one commit, which is what keeps a burst on time.
-        """
-        claimed: list[tuple[Deadline, RunRecord]] = []
-        with self.engine.begin() as conn:
-            for job_id in job_ids:
-                row = conn.execute(_CLAIM_SELECT, {"job_id": job_id}).first()
-                if row is None or row.due_at > now + 1.0:
-                    continue
-                if conn.execute(_CLAIM_UPDATE, {"key": job_id, "fired_at": now}).rowcount != 1:
-                    continue
-                deadline = _deadline(row)
-                run = RunRecord(
-                    new_id(), job_id, row.handler_id, row.method, deadline.params, row.due_at, now
-                )
-                claimed.append((deadline, run))
-            if claimed:
-                conn.execute(runs.insert(), [_run_row(run) for _, run in claimed])
-        return claimed
+            query = sa.select(deadlines).where(deadlines.c.status == "pending")
+            return {r.job_id: _deadline(r) for r in conn.execute(query)}
 
     def delete_pod_deadlines(self, conn: Connection, pod: str) -> None:
         conn.execute(
@@ -257,31 +242,54 @@ class Store:
 
     # --- runs --------------------------------------------------------------------------------
 
-    def open_run(self, run: RunRecord) -> None:
-        with self.engine.begin() as conn:
-            self._insert_run(conn, run)
+    def journal(self, entries: list[RunRecord | Finished], now: float) -> list[bool]:
+        """Write fired runs, then results, in one transaction of a few batched statements.
 
-    def _insert_run(self, conn: Connection, run: RunRecord) -> None:
-        conn.execute(runs.insert(), [_run_row(run)])
-
-    def finish(self, results: list[tuple[str, bool, Any, str]], now: float) -> list[bool]:
-        """Record results ``(run_id, ok, value, error)`` in one transaction; for each, whether
-        it was pending (False: a duplicate result, ignored)."""
-        done: list[bool] = []
+        A fired run marks its deadline fired (if still pending) and opens its run row; a run id
+        already present is not opened twice (a deadline re-fired after a crash has the same id).
+        Results follow the runs they answer, which always come first in arrival order.
+        Returns, per entry, whether it changed anything (False for a duplicate).
+        """
+        fired = [e for e in entries if isinstance(e, RunRecord)]
+        finished = [e for e in entries if isinstance(e, Finished)]
+        fresh: set[str] = set()
+        first: set[str] = set()
         with self.engine.begin() as conn:
-            for run_id, ok, value, error in results:
-                changed = conn.execute(
-                    _FINISH,
-                    {
-                        "key": run_id,
-                        "status": "done" if ok else "failed",
-                        "result": json.dumps(value),
-                        "error": error or None,
-                        "finished_at": now,
-                    },
+            if fired:
+                conn.execute(
+                    _FIRED, [{"key": r.job_id, "due": r.due_at, "at": r.fired_at} for r in fired]
                 )
-                done.append(changed.rowcount == 1)
-        return done
+                ids = [r.run_id for r in fired]
+                known = set(conn.execute(_KNOWN_RUNS, {"ids": ids}).scalars())
+                rows: dict[str, dict[str, Any]] = {}
+                for run in fired:
+                    if run.run_id not in known and run.run_id not in rows:
+                        rows[run.run_id] = _run_row(run)
+                if rows:
+                    conn.execute(runs.insert(), list(rows.values()))
+                fresh = set(rows)
+            if finished:
+                ids = [f.run_id for f in finished]
+                open_ids = set(conn.execute(_PENDING_RUNS, {"ids": ids}).scalars())
+                updates: dict[str, dict[str, Any]] = {}
+                for f in finished:
+                    if f.run_id in open_ids and f.run_id not in updates:
+                        updates[f.run_id] = {
+                            "key": f.run_id,
+                            "status": "done" if f.ok else "failed",
+                            "result": json.dumps(f.value),
+                            "error": f.error or None,
+                            "finished_at": now,
+                        }
+                if updates:
+                    conn.execute(_FINISH, list(updates.values()))
+                first = set(updates)
+        changed: list[bool] = []
+        for entry in entries:
+            bucket = fresh if isinstance(entry, RunRecord) else first
+            changed.append(entry.run_id in bucket)
+            bucket.discard(entry.run_id)
+        return changed
 
     def pending_runs(self) -> list[RunRecord]:
         with self.engine.connect() as conn:
@@ -320,13 +328,19 @@ class Store:
 
 
 # Built once: constructing Core statements per call costs more than executing them on SQLite.
-_CLAIM_SELECT = sa.select(deadlines).where(
-    deadlines.c.job_id == sa.bindparam("job_id"), deadlines.c.status == "pending"
-)
-_CLAIM_UPDATE = (
+_FIRED = (
     deadlines.update()
-    .where(deadlines.c.job_id == sa.bindparam("key"), deadlines.c.status == "pending")
-    .values(status="fired", fired_at=sa.bindparam("fired_at"))
+    .where(
+        deadlines.c.job_id == sa.bindparam("key"),
+        deadlines.c.due_at == sa.bindparam("due"),
+        deadlines.c.status == "pending",
+    )
+    .values(status="fired", fired_at=sa.bindparam("at"))
+)
+_DELETE_DEADLINE = deadlines.delete().where(deadlines.c.job_id == sa.bindparam("key"))
+_KNOWN_RUNS = sa.select(runs.c.run_id).where(runs.c.run_id.in_(sa.bindparam("ids", expanding=True)))
+_PENDING_RUNS = sa.select(runs.c.run_id).where(
+    runs.c.run_id.in_(sa.bindparam("ids", expanding=True)), runs.c.status == "pending"
 )
 _FINISH = (
     runs.update()

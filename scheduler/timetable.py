@@ -46,6 +46,8 @@ class Timetable:
         self.store = store
         self.timers = timers
         self.recurring = recurring
+        # What each armed one-shot timer delivers, so firing needs no database read.
+        self.armed: dict[str, Deadline] = {}
 
     @property
     def schedulers(self) -> tuple[BaseScheduler, BaseScheduler]:
@@ -55,12 +57,22 @@ class Timetable:
         added = {d.job_id for d in changes.add}
         for job_id in changes.remove:
             if job_id not in added:
+                self.armed.pop(job_id, None)
                 with contextlib.suppress(JobLookupError):
                     self.timers.remove_job(job_id)
         for deadline in changes.add:
-            self._add_deadline_job(deadline.job_id, deadline.due_at, deadline.kind)
+            self._arm(deadline)
 
-    def _add_deadline_job(self, job_id: str, due_at: float, name: str) -> None:
+    def take(self, job_id: str, now: float) -> Deadline | None:
+        """The armed deadline a timer fired for, disarmed; None if it was cancelled meanwhile."""
+        deadline = self.armed.get(job_id)
+        if deadline is None or deadline.due_at > now + 1.0:
+            return None
+        return self.armed.pop(job_id)
+
+    def _arm(self, deadline: Deadline) -> None:
+        self.armed[deadline.job_id] = deadline
+        job_id, due_at, name = deadline.job_id, deadline.due_at, deadline.kind
         self.timers.add_job(
             FIRE_DEADLINE,
             trigger=DateTrigger(run_date=datetime.fromtimestamp(due_at, UTC), timezone=UTC),
@@ -78,22 +90,14 @@ class Timetable:
             if job.func_ref == FIRE_DEADLINE or job.id in pending:
                 self.recurring.remove_job(job.id)
                 removed += 1
-        jobs = {job.id: job for job in self.timers.get_jobs()}
-        for job_id in set(jobs) - set(pending):
-            self.timers.remove_job(job_id)
-            removed += 1
-        created = 0
-        for job_id, due_at in pending.items():
-            job = jobs.get(job_id)
-            if (
-                job is None
-                or job.func_ref != FIRE_DEADLINE
-                or job.next_run_time is None
-                or abs(job.next_run_time.timestamp() - due_at) > 0.001
-            ):
-                self._add_deadline_job(job_id, due_at, job_id.partition(":")[0])
-                created += 1
-        return created, removed
+        for job in self.timers.get_jobs():
+            if job.id not in pending:
+                self.armed.pop(job.id, None)
+                self.timers.remove_job(job.id)
+                removed += 1
+        for deadline in pending.values():
+            self._arm(deadline)
+        return len(pending), removed
 
     # --- general jobs (handlers' schedule requests and the HTTP API) --------------------------
 
@@ -123,6 +127,7 @@ class Timetable:
             return spec.run_date
         with self.store.transaction() as conn:
             cancelled = self.store.cancel_pending(conn, deadlines.c.job_id == job_id)
+        self.armed.pop(job_id, None)
         with contextlib.suppress(JobLookupError):
             self.timers.remove_job(job_id)
         job = self.recurring.add_job(
@@ -141,6 +146,7 @@ class Timetable:
         with self.store.transaction() as conn:
             cancelled = self.store.cancel_pending(conn, deadlines.c.job_id == job_id)
         found = bool(cancelled)
+        self.armed.pop(job_id, None)
         for scheduler in self.schedulers:
             with contextlib.suppress(JobLookupError):
                 scheduler.remove_job(job_id)
