@@ -70,3 +70,18 @@ def summary(samples: list[float], scale: float = 1000.0) -> dict[str, float]:
 
 def show(label: str, stats: dict[str, float], unit: str = "ms") -> str:
     return f"{label:<44} " + "  ".join(f"{k} {v:8.2f} {unit}" for k, v in stats.items())
+
+
+@asynccontextmanager
+async def echo_process() -> AsyncIterator[str]:
+    """The bare ROUTER echo (``bench/_echo.py``) in its own process; yields its endpoint."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(Path(__file__).with_name("_echo.py")), stdout=asyncio.subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    endpoint = (await asyncio.wait_for(proc.stdout.readline(), 10)).decode().strip()
+    try:
+        yield endpoint
+    finally:
+        proc.kill()
+        await proc.wait()

@@ -191,43 +191,37 @@ class Store:
     # --- deadlines ---------------------------------------------------------------------------
 
     def get_deadline(self, job_id: str, conn: Connection | None = None) -> Deadline | None:
-        query = sa.select(deadlines).where(deadlines.c.job_id == job_id)
         if conn is not None:
-            row = conn.execute(query).first()
+            row = conn.execute(_GET_DEADLINE, {"key": job_id}).first()
         else:
             with self.engine.connect() as own:
-                row = own.execute(query).first()
+                row = own.execute(_GET_DEADLINE, {"key": job_id}).first()
         return _deadline(row) if row is not None else None
 
     def put_deadline(self, conn: Connection, deadline: Deadline, now: float) -> None:
-        """Insert or replace a pending deadline (its job id is its identity)."""
-        conn.execute(_DELETE_DEADLINE, {"key": deadline.job_id})
-        conn.execute(
-            deadlines.insert(),
-            [
-                {
-                    "job_id": deadline.job_id,
-                    "kind": deadline.kind,
-                    "pod": deadline.pod,
-                    "seat": deadline.seat,
-                    "pick_no": deadline.pick_no,
-                    "handler_id": deadline.handler_id,
-                    "method": deadline.method,
-                    "params": json.dumps(deadline.params),
-                    "due_at": deadline.due_at,
-                    "status": "pending",
-                    "created_at": now,
-                }
-            ],
-        )
+        """Insert or replace one pending deadline (its job id is its identity)."""
+        self.put_deadlines(conn, [deadline], now)
 
     def cancel_pending(self, conn: Connection, where: sa.ColumnElement[bool]) -> list[str]:
         """Cancel the pending deadlines matching ``where``; returns their job ids."""
-        condition = sa.and_(deadlines.c.status == "pending", where)
-        ids = [r.job_id for r in conn.execute(sa.select(deadlines.c.job_id).where(condition))]
-        if ids:
-            conn.execute(deadlines.update().where(condition).values(status="cancelled"))
-        return ids
+        statement = (
+            deadlines.update()
+            .where(deadlines.c.status == "pending", where)
+            .values(status="cancelled")
+            .returning(deadlines.c.job_id)
+        )
+        return list(conn.execute(statement).scalars())
+
+    def cancel_seat(self, conn: Connection, pod: str, seat: int) -> list[str]:
+        """Cancel a seat's pending pick timers (what every pick does); returns their job ids."""
+        return list(conn.execute(_CANCEL_SEAT, {"p_pod": pod, "p_seat": seat}).scalars())
+
+    def put_deadlines(self, conn: Connection, items: list[Deadline], now: float) -> None:
+        """Insert or replace pending deadlines, in two statements whatever their number."""
+        if not items:
+            return
+        conn.execute(_DELETE_DEADLINES, {"ids": [d.job_id for d in items]})
+        conn.execute(deadlines.insert(), [_deadline_row(d, now) for d in items])
 
     def pending_deadlines(self) -> dict[str, Deadline]:
         """Every pending deadline by job id: what the timers must hold."""
@@ -337,7 +331,21 @@ _FIRED = (
     )
     .values(status="fired", fired_at=sa.bindparam("at"))
 )
-_DELETE_DEADLINE = deadlines.delete().where(deadlines.c.job_id == sa.bindparam("key"))
+_DELETE_DEADLINES = deadlines.delete().where(
+    deadlines.c.job_id.in_(sa.bindparam("ids", expanding=True))
+)
+_CANCEL_SEAT = (
+    deadlines.update()
+    .where(
+        deadlines.c.pod == sa.bindparam("p_pod"),
+        deadlines.c.seat == sa.bindparam("p_seat"),
+        deadlines.c.kind.in_(["pick_timeout", "pick_warning"]),
+        deadlines.c.status == "pending",
+    )
+    .values(status="cancelled")
+    .returning(deadlines.c.job_id)
+)
+_GET_DEADLINE = sa.select(deadlines).where(deadlines.c.job_id == sa.bindparam("key"))
 _KNOWN_RUNS = sa.select(runs.c.run_id).where(runs.c.run_id.in_(sa.bindparam("ids", expanding=True)))
 _PENDING_RUNS = sa.select(runs.c.run_id).where(
     runs.c.run_id.in_(sa.bindparam("ids", expanding=True)), runs.c.status == "pending"
@@ -352,6 +360,22 @@ _FINISH = (
         finished_at=sa.bindparam("finished_at"),
     )
 )
+
+
+def _deadline_row(deadline: Deadline, now: float) -> dict[str, Any]:
+    return {
+        "job_id": deadline.job_id,
+        "kind": deadline.kind,
+        "pod": deadline.pod,
+        "seat": deadline.seat,
+        "pick_no": deadline.pick_no,
+        "handler_id": deadline.handler_id,
+        "method": deadline.method,
+        "params": json.dumps(deadline.params),
+        "due_at": deadline.due_at,
+        "status": "pending",
+        "created_at": now,
+    }
 
 
 def _run_row(run: RunRecord) -> dict[str, Any]:
