@@ -42,8 +42,14 @@ async def scheduler_process(**settings: object) -> AsyncIterator[Running]:
         config.write_text("\n".join(lines + [f"  {k}: {v}" for k, v in values.items()]) + "\n")
         with open(folder / "scheduler.log", "wb") as log:
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "scheduler", "--config", str(config),
-                cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=log,
+                sys.executable,
+                "-m",
+                "scheduler",
+                "--config",
+                str(config),
+                cwd=ROOT,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=log,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
             assert proc.stdout is not None

@@ -66,8 +66,10 @@ async def main(n: int) -> None:
     print(f"{n} round trips, one at a time")
     print(show("  bare DEALER/ROUTER echo (floor)", echo, "us"))
     print(show("  seat_waiting: commit + re-arm + ack", rearm, "us"))
-    print("  ratio to floor                             " + "  ".join(
-        f"{k} {rearm[k] / echo[k]:8.1f} x " for k in rearm))
+    print(
+        "  ratio to floor                             "
+        + "  ".join(f"{k} {rearm[k] / echo[k]:8.1f} x " for k in rearm)
+    )
 
 
 if __name__ == "__main__":

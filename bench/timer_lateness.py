@@ -91,8 +91,10 @@ async def main(counts: list[int]) -> None:
         print(show("  bare loop.call_at, one process (floor)", floor))
         print(show("  scheduler -> handler in another process", measured))
         ratio = {k: measured[k] / floor[k] if floor[k] else float("inf") for k in measured}
-        print("  ratio to floor                             " + "  ".join(
-            f"{k} {v:8.1f} x " for k, v in ratio.items()))
+        print(
+            "  ratio to floor                             "
+            + "  ".join(f"{k} {v:8.1f} x " for k, v in ratio.items())
+        )
         print(f"  arming: {per_add * 1e6:.0f} us per schedule request (pipelined by 100)")
 
 
