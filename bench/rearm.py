@@ -13,12 +13,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import zmq  # noqa: E402
-import zmq.asyncio  # noqa: E402
-from _common import echo_process, scheduler_process, show, summary  # noqa: E402
+import zmq
+import zmq.asyncio
+from _common import echo_process, scheduler_process, show, summary
 
-from scheduler.client import Handler  # noqa: E402
-from scheduler.timers import TimerPolicy  # noqa: E402
+from scheduler.client import Handler
+from scheduler.timers import TimerPolicy
 
 SEATS = 8
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import scheduler_process, show, summary  # noqa: E402
+from _common import scheduler_process, show, summary
 
-from scheduler.client import Handler  # noqa: E402
+from scheduler.client import Handler
 
 SPREAD_SECONDS = 10.0
 

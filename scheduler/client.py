@@ -290,7 +290,7 @@ class Handler:
         while True:
             silent_after = last_heard + SILENT_BEATS * self._heartbeat
             wait = max(0.0, min(next_beat, silent_after) - time.monotonic())
-            if await socket.poll(wait * 1000, zmq.POLLIN):
+            if await socket.poll(wait * 1000):
                 frames = await socket.recv_multipart()
                 last_heard = time.monotonic()
                 await self._receive(frames)

@@ -32,7 +32,7 @@ class Metrics:
 
     def render(self, gauges: Mapping[str, float]) -> str:
         """The Prometheus text exposition: these counters plus the caller's gauges."""
-        counters = {
+        counters: dict[str, tuple[float, str]] = {
             "fired": (self.fired, "Job runs fired (deadlines come due, recurring jobs)."),
             "late": (self.late, f"Runs fired more than {LATE_AFTER_SECONDS:g} s after due."),
             "delivered": (self.delivered, "Run deliveries sent to handlers, resends included."),

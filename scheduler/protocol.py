@@ -270,7 +270,8 @@ def decode(
         raise ProtocolError("not_json", f"frame is not UTF-8 JSON: {exc}") from None
     if not isinstance(body, dict):
         raise ProtocolError("bad_envelope", "frame must be a JSON object")
-    ref = body.get("msg_id") if isinstance(body.get("msg_id"), str) else ""
+    msg_id = body.get("msg_id")
+    ref = msg_id if isinstance(msg_id, str) else ""
     version = body.pop("v", None)
     if version != PROTOCOL_VERSION:
         raise ProtocolError(
