@@ -54,6 +54,7 @@ class SchedulerProcess:
     zmq: str = ""
     http: str = ""
     restarts: int = 0
+    via_cli: bool = False
 
     @property
     def database(self) -> Path:

@@ -170,3 +170,20 @@ async def test_a_second_scheduler_on_the_same_store_refuses_to_start(
     assert proc.returncode == 3
     assert b"another scheduler is using this store" in err
     assert scheduler.alive
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+async def test_draftpod_scheduler_serves_and_stops_cleanly(
+    scheduler_factory: Callable[..., SchedulerProcess], sig: int
+) -> None:
+    """`draftpod scheduler` runs the same server; SIGINT and SIGTERM stop it with exit code 0."""
+    process = scheduler_factory("cli")
+    process.via_cli = True
+    await process.start()
+    recorder = Recorder(process.zmq)
+    try:
+        assert await recorder.handler.start(timeout=10)
+    finally:
+        await recorder.handler.stop(grace=0)
+    assert await process.kill(sig) == 0
+    assert "stopped" in process.log_text()
