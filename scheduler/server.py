@@ -178,6 +178,10 @@ class SchedulerServer:
             await self._http.cleanup()
             self._http = None
         await self._tasks.cancel_all()
+        if getattr(self, "store", None) is not None:
+            # What the journal had not written yet would be recovered at start (re-fired with the
+            # same run ids, replayed to handlers); writing it now spares that.
+            await self._journal.drain_now()
         if getattr(self, "router", None) is not None:
             self.router.close()
         if self._context is not None:
@@ -271,6 +275,12 @@ class SchedulerServer:
         return handle
 
     async def _on_result(self, info: HandlerInfo, m: p.Result) -> None:
+        delivery = self.outbox.pending.get(m.run_id)
+        if delivery is not None and delivery.run.handler_id not in ("", info.handler_id):
+            log.warning(
+                "ignored %s's result for a run of %s", info.handler_id, delivery.run.handler_id
+            )
+            return
         self.outbox.done(m.run_id)
         self._journal.add(Finished(m.run_id, m.ok, m.value, m.error))
 
@@ -327,7 +337,7 @@ class SchedulerServer:
     async def _prune(self) -> None:
         while True:
             await asyncio.sleep(PRUNE_EVERY_SECONDS)
-            gone = self.store.prune_runs(time.time() - self.settings.keep_runs_seconds)
+            gone = self.store.prune(time.time() - self.settings.keep_runs_seconds)
             if gone:
                 log.info("pruned %d finished runs", gone)
 

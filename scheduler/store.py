@@ -312,13 +312,23 @@ class Store:
                 for r in rows
             ]
 
-    def prune_runs(self, before: float) -> int:
-        """Forget finished runs older than ``before``; pending ones are never pruned."""
+    def prune(self, before: float) -> int:
+        """Forget finished runs, and fired or cancelled job deadlines, older than ``before``.
+
+        Pending rows are never pruned; pod deadlines go with their pod's clean-up.
+        """
         with self.engine.begin() as conn:
             gone = conn.execute(
                 runs.delete().where(runs.c.status != "pending", runs.c.finished_at < before)
-            )
-            return gone.rowcount
+            ).rowcount
+            gone += conn.execute(
+                deadlines.delete().where(
+                    deadlines.c.pod.is_(None),
+                    deadlines.c.status != "pending",
+                    deadlines.c.created_at < before,
+                )
+            ).rowcount
+            return gone
 
 
 # Built once: constructing Core statements per call costs more than executing them on SQLite.

@@ -80,6 +80,12 @@ class Batch(Generic[T]):
     def __len__(self) -> int:
         return len(self._items)
 
+    async def drain_now(self) -> None:
+        """Flush what is waiting, once, now (at shutdown, after the drain task is cancelled)."""
+        if self._items:
+            items, self._items = self._items, []
+            await self._flush(items)
+
     async def _drain(self) -> None:
         try:
             while self._items:
