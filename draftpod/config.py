@@ -63,6 +63,7 @@ class SchedulerConfig:
     max_frame_bytes: int
     cleanup_after_seconds: int
     idle_after_seconds: int
+    keep_runs_seconds: int
 
 
 @dataclass(frozen=True, slots=True)
