@@ -168,10 +168,12 @@ class Handler:
         await self._jobs.cancel_all(grace)
         await self._tasks.cancel_all()
         self._main = None
-        self._registered.clear()
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(HandlerStopped(f"handler {self.handler_id} stopped"))
+        # Wake requests still waiting for a registration, so they see their failed future.
+        self._registered.set()
+        self._registered.clear()
         self._close_socket()
         if self._own_context:
             self._context.term()
@@ -249,6 +251,8 @@ class Handler:
             async with asyncio.timeout(timeout):
                 while True:
                     await self._registered.wait()
+                    if future.done():
+                        return future.result()
                     await self._send(message)
                     with contextlib.suppress(TimeoutError):
                         return await asyncio.wait_for(asyncio.shield(future), self._ack_timeout)

@@ -205,6 +205,17 @@ async def test_stop_ends_waiting_requests(wire: WireScheduler, handler: Handler)
         await asyncio.wait_for(call, 5)
 
 
+async def test_stop_ends_requests_waiting_for_a_scheduler(wire: WireScheduler) -> None:
+    """A request made while no scheduler answers fails with HandlerStopped at stop, not never."""
+    lonely = Handler("h2", address=wire.address, heartbeat_seconds=0.25)
+    await lonely.start(wait=False)
+    call = asyncio.create_task(lonely.seat_idle("pod", 1))
+    await wire.expect(p.Register)
+    await lonely.stop(grace=0)
+    with pytest.raises(HandlerStopped):
+        await asyncio.wait_for(call, 5)
+
+
 def test_job_methods_must_be_async() -> None:
     """Registering a plain function is refused at once, not when the first run fails."""
     h = Handler("h", address="tcp://127.0.0.1:1")
