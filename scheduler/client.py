@@ -244,7 +244,11 @@ class Handler:
         await self.request(p.PodEnd(_new_id(), pod, outcome), timeout=timeout)
 
     async def request(self, message: p.Request, *, timeout: float | None = None) -> p.Ack:
-        """Send ``message`` until acked (same ``msg_id`` each time); raise if it is refused."""
+        """Send ``message`` until acked (same ``msg_id`` each time); raise if it is refused.
+
+        An ``internal`` error (the scheduler failed, say its database was busy) is not a refusal:
+        the request is resent like an unacknowledged one.
+        """
         future: asyncio.Future[p.Ack] = asyncio.get_running_loop().create_future()
         self._pending[message.msg_id] = future
         try:
@@ -363,7 +367,7 @@ class Handler:
             await self._send(self._register_message())
             return
         future = self._pending.get(message.ref)
-        if future is not None and not future.done():
+        if future is not None and not future.done() and message.code != "internal":
             future.set_exception(SchedulerRejected(message.ref, message.code, message.reason))
             return
         log.warning(

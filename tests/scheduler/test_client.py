@@ -165,6 +165,21 @@ async def test_a_refused_request_raises(wire: WireScheduler, handler: Handler) -
     assert (info.value.code, info.value.reason) == ("rejected", "pod pod has ended")
 
 
+async def test_an_internal_error_is_retried_not_raised(
+    wire: WireScheduler, handler: Handler
+) -> None:
+    """A scheduler failure answering a request makes the handler resend it, not give up."""
+    await handler.start(wait=False)
+    identity = await wire.accept()
+    call = asyncio.create_task(handler.seat_idle("pod", 0))
+    _, first = await wire.expect(p.SeatIdle)
+    await wire.send(identity, p.Error("internal", "database is locked", first.msg_id))
+    _, again = await wire.expect(p.SeatIdle)
+    assert again == first
+    await wire.send(identity, p.Ack(first.msg_id))
+    await asyncio.wait_for(call, 5)
+
+
 async def test_not_registered_makes_it_register_again(
     wire: WireScheduler, handler: Handler
 ) -> None:
