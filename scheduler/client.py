@@ -292,24 +292,35 @@ class Handler:
         socket.connect(self.address)
         self._socket = socket
         ever_registered = False
+        receiving: asyncio.Future[list[bytes]] | None = None
         await self._send(self._register_message())
         now = time.monotonic()
         last_heard, next_beat = now, now + self._heartbeat
-        while True:
-            silent_after = last_heard + SILENT_BEATS * self._heartbeat
-            wait = max(0.0, min(next_beat, silent_after) - time.monotonic())
-            if await socket.poll(wait * 1000):
-                frames = await socket.recv_multipart()
-                last_heard = time.monotonic()
-                await self._receive(frames)
-                ever_registered = ever_registered or self.registered
-            now = time.monotonic()
-            if now >= next_beat:
-                await self._send(p.Heartbeat() if self.registered else self._register_message())
-                next_beat = now + self._heartbeat
-            if now >= last_heard + SILENT_BEATS * self._heartbeat:
-                log.warning("handler %s: scheduler silent; reconnecting", self.handler_id)
-                return ever_registered
+        try:
+            while True:
+                silent_after = last_heard + SILENT_BEATS * self._heartbeat
+                wait = max(0.0, min(next_beat, silent_after) - time.monotonic())
+                # One receive stays pending across waits: cancelling it on a timeout could drop a
+                # message that had already been taken off the socket.
+                if receiving is None:
+                    receiving = asyncio.ensure_future(socket.recv_multipart())
+                await asyncio.wait((receiving,), timeout=wait)
+                if receiving.done():
+                    frames = receiving.result()
+                    receiving = None
+                    last_heard = time.monotonic()
+                    await self._receive(frames)
+                    ever_registered = ever_registered or self.registered
+                now = time.monotonic()
+                if now >= next_beat:
+                    await self._send(p.Heartbeat() if self.registered else self._register_message())
+                    next_beat = now + self._heartbeat
+                if now >= last_heard + SILENT_BEATS * self._heartbeat:
+                    log.warning("handler %s: scheduler silent; reconnecting", self.handler_id)
+                    return ever_registered
+        finally:
+            if receiving is not None:
+                receiving.cancel()
 
     def _register_message(self) -> p.Register:
         return p.Register(self.handler_id, self.methods, self.shards, self._token)
