@@ -45,7 +45,7 @@ class HandlerInfo:
             "methods": sorted(self.methods),
             "shards": list(self.shards),
             "connected_at": self.connected_at,
-            "last_seen": self.last_seen,
+            "seconds_since_seen": round(time.monotonic() - self.last_seen, 3),
         }
 
 
