@@ -168,10 +168,12 @@ class Handler:
         await self._jobs.cancel_all(grace)
         await self._tasks.cancel_all()
         self._main = None
-        self._registered.clear()
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(HandlerStopped(f"handler {self.handler_id} stopped"))
+        # Wake requests still waiting for a registration, so they see their failed future.
+        self._registered.set()
+        self._registered.clear()
         self._close_socket()
         if self._own_context:
             self._context.term()
@@ -242,13 +244,19 @@ class Handler:
         await self.request(p.PodEnd(_new_id(), pod, outcome), timeout=timeout)
 
     async def request(self, message: p.Request, *, timeout: float | None = None) -> p.Ack:
-        """Send ``message`` until acked (same ``msg_id`` each time); raise if it is refused."""
+        """Send ``message`` until acked (same ``msg_id`` each time); raise if it is refused.
+
+        An ``internal`` error (the scheduler failed, say its database was busy) is not a refusal:
+        the request is resent like an unacknowledged one.
+        """
         future: asyncio.Future[p.Ack] = asyncio.get_running_loop().create_future()
         self._pending[message.msg_id] = future
         try:
             async with asyncio.timeout(timeout):
                 while True:
                     await self._registered.wait()
+                    if future.done():
+                        return future.result()
                     await self._send(message)
                     with contextlib.suppress(TimeoutError):
                         return await asyncio.wait_for(asyncio.shield(future), self._ack_timeout)
@@ -284,24 +292,35 @@ class Handler:
         socket.connect(self.address)
         self._socket = socket
         ever_registered = False
+        receiving: asyncio.Future[list[bytes]] | None = None
         await self._send(self._register_message())
         now = time.monotonic()
         last_heard, next_beat = now, now + self._heartbeat
-        while True:
-            silent_after = last_heard + SILENT_BEATS * self._heartbeat
-            wait = max(0.0, min(next_beat, silent_after) - time.monotonic())
-            if await socket.poll(wait * 1000):
-                frames = await socket.recv_multipart()
-                last_heard = time.monotonic()
-                await self._receive(frames)
-                ever_registered = ever_registered or self.registered
-            now = time.monotonic()
-            if now >= next_beat:
-                await self._send(p.Heartbeat() if self.registered else self._register_message())
-                next_beat = now + self._heartbeat
-            if now >= last_heard + SILENT_BEATS * self._heartbeat:
-                log.warning("handler %s: scheduler silent; reconnecting", self.handler_id)
-                return ever_registered
+        try:
+            while True:
+                silent_after = last_heard + SILENT_BEATS * self._heartbeat
+                wait = max(0.0, min(next_beat, silent_after) - time.monotonic())
+                # One receive stays pending across waits: cancelling it on a timeout could drop a
+                # message that had already been taken off the socket.
+                if receiving is None:
+                    receiving = asyncio.ensure_future(socket.recv_multipart())
+                await asyncio.wait((receiving,), timeout=wait)
+                if receiving.done():
+                    frames = receiving.result()
+                    receiving = None
+                    last_heard = time.monotonic()
+                    await self._receive(frames)
+                    ever_registered = ever_registered or self.registered
+                now = time.monotonic()
+                if now >= next_beat:
+                    await self._send(p.Heartbeat() if self.registered else self._register_message())
+                    next_beat = now + self._heartbeat
+                if now >= last_heard + SILENT_BEATS * self._heartbeat:
+                    log.warning("handler %s: scheduler silent; reconnecting", self.handler_id)
+                    return ever_registered
+        finally:
+            if receiving is not None:
+                receiving.cancel()
 
     def _register_message(self) -> p.Register:
         return p.Register(self.handler_id, self.methods, self.shards, self._token)
@@ -359,7 +378,7 @@ class Handler:
             await self._send(self._register_message())
             return
         future = self._pending.get(message.ref)
-        if future is not None and not future.done():
+        if future is not None and not future.done() and message.code != "internal":
             future.set_exception(SchedulerRejected(message.ref, message.code, message.reason))
             return
         log.warning(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import sqlite3
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,15 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "scheduler_alembic_version"
 # WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which survives a killed
 # process (the failure model here) and makes a commit cost tens of microseconds, not an fsync.
-SQLITE_PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
+# Automatic checkpoints are off: run inside a commit they fsync on the event loop and stall every
+# timer for tens of milliseconds; :func:`checkpoint` runs them in a worker thread instead.
+SQLITE_PRAGMAS = (
+    "journal_mode=WAL",
+    "synchronous=NORMAL",
+    "foreign_keys=ON",
+    "wal_autocheckpoint=0",
+)
+CHECKPOINT_SECONDS = 1.0
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -59,6 +68,26 @@ def create_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def sqlite_path(engine: Engine) -> str | None:
+    """The file of a SQLite engine, or None (another database, or SQLite in memory)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return url.database
+
+
+def checkpoint(path: str, mode: str = "PASSIVE") -> None:
+    """Copy the WAL into the database file; blocking, so call it from a worker thread.
+
+    A passive checkpoint never waits for the writer, so the event loop's commits go on meanwhile.
+    """
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+    finally:
+        connection.close()
 
 
 def migrate(engine: Engine) -> None:

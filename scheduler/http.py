@@ -12,6 +12,7 @@ import ipaddress
 import json
 import logging
 import time
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -137,7 +138,7 @@ async def schedule(request: web.Request) -> web.Response:
     trigger = body.get("trigger")
     if not isinstance(trigger, dict):
         return _bad("trigger must be a JSON object with a type")
-    job_id = body.get("job_id") or f"job-{time.time_ns()}"
+    job_id = body.get("job_id") or f"job-{uuid.uuid4().hex}"
     if not isinstance(job_id, str) or len(job_id) > p.MAX_ID_CHARS:
         return _bad(f"job_id must be text of at most {p.MAX_ID_CHARS} characters")
     try:

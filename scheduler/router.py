@@ -45,7 +45,7 @@ class HandlerInfo:
             "methods": sorted(self.methods),
             "shards": list(self.shards),
             "connected_at": self.connected_at,
-            "last_seen": self.last_seen,
+            "seconds_since_seen": round(time.monotonic() - self.last_seen, 3),
         }
 
 
@@ -127,7 +127,10 @@ class Router:
                 await self._handle(frames)
             except Exception:
                 log.exception("error handling a frame from %r", frames[0][:64])
-                await self.send(frames[0], p.Error("internal", "the scheduler failed this request"))
+                ref = _ref_of(frames)
+                await self.send(
+                    frames[0], p.Error("internal", "the scheduler failed this request", ref)
+                )
 
     async def beat(self) -> None:
         """Every heartbeat: beat to each handler, and drop those silent for three beats."""
@@ -218,3 +221,11 @@ class Router:
 
 def _ref(message: p.Message) -> str:
     return getattr(message, "msg_id", "")
+
+
+def _ref_of(frames: list[bytes]) -> str:
+    """The request id of a frame that decoded but failed later, for the ``internal`` error."""
+    try:
+        return _ref(p.decode(frames[-1], accept=p.TO_SCHEDULER))
+    except p.ProtocolError:
+        return ""

@@ -9,9 +9,11 @@ deadlines table (the source of truth), then open the sockets and resume, so that
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
+import sqlite3
 import time
 import uuid
 from collections.abc import Mapping
@@ -27,7 +29,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler import jobids, jobs
 from scheduler import protocol as p
-from scheduler.database import StoreLock, acquire_lock, create_engine, migrate
+from scheduler.database import (
+    CHECKPOINT_SECONDS,
+    StoreLock,
+    acquire_lock,
+    checkpoint,
+    create_engine,
+    migrate,
+    sqlite_path,
+)
 from scheduler.lifecycle import Lifecycle
 from scheduler.metrics import Metrics
 from scheduler.outbox import Outbox
@@ -154,6 +164,8 @@ class SchedulerServer:
             self._tasks.spawn(self.router.beat(), "router heartbeat")
             self._tasks.spawn(self.outbox.resend(), "outbox resend")
             self._tasks.spawn(self._prune(), "prune runs")
+            if sqlite_path(engine) is not None:
+                self._tasks.spawn(self._checkpoints(), "sqlite checkpoints")
             for scheduler in self.timetable.schedulers:
                 scheduler.resume()
         except BaseException:
@@ -182,6 +194,10 @@ class SchedulerServer:
             # What the journal had not written yet would be recovered at start (re-fired with the
             # same run ids, replayed to handlers); writing it now spares that.
             await self._journal.drain_now()
+            path = sqlite_path(self.store.engine)
+            if path is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    checkpoint(path, "TRUNCATE")
         if getattr(self, "router", None) is not None:
             self.router.close()
         if self._context is not None:
@@ -333,6 +349,16 @@ class SchedulerServer:
         return first.isoformat() if first is not None else ""
 
     # --- housekeeping ------------------------------------------------------------------------
+
+    async def _checkpoints(self) -> None:
+        path = sqlite_path(self.store.engine)
+        assert path is not None
+        while True:
+            await asyncio.sleep(CHECKPOINT_SECONDS)
+            try:
+                await asyncio.to_thread(checkpoint, path)
+            except sqlite3.Error as exc:
+                log.warning("WAL checkpoint failed (retrying): %s", exc)
 
     async def _prune(self) -> None:
         while True:

@@ -313,9 +313,8 @@ class Store:
             ]
 
     def prune(self, before: float) -> int:
-        """Forget finished runs, and fired or cancelled job deadlines, older than ``before``.
-
-        Pending rows are never pruned; pod deadlines go with their pod's clean-up.
+        """Forget finished runs, fired or cancelled job deadlines, and pods ended before
+        ``before``. Pending rows are never pruned; pod deadlines go with their pod's clean-up.
         """
         with self.engine.begin() as conn:
             gone = conn.execute(
@@ -326,6 +325,16 @@ class Store:
                     deadlines.c.pod.is_(None),
                     deadlines.c.status != "pending",
                     deadlines.c.created_at < before,
+                )
+            ).rowcount
+            waiting = sa.select(deadlines.c.pod).where(
+                deadlines.c.status == "pending", deadlines.c.pod.is_not(None)
+            )
+            gone += conn.execute(
+                pods.delete().where(
+                    pods.c.status.in_(sorted(ENDED)),
+                    pods.c.ended_at < before,
+                    pods.c.pod.not_in(waiting),
                 )
             ).rowcount
             return gone

@@ -169,7 +169,7 @@ class Timetable:
                     "params": json.loads(params_json),
                 }
             else:
-                deadline = self.store.get_deadline(job.id)
+                deadline = self.armed.get(job.id)
                 if deadline is None:
                     continue
                 item = {

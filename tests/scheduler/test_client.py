@@ -165,6 +165,21 @@ async def test_a_refused_request_raises(wire: WireScheduler, handler: Handler) -
     assert (info.value.code, info.value.reason) == ("rejected", "pod pod has ended")
 
 
+async def test_an_internal_error_is_retried_not_raised(
+    wire: WireScheduler, handler: Handler
+) -> None:
+    """A scheduler failure answering a request makes the handler resend it, not give up."""
+    await handler.start(wait=False)
+    identity = await wire.accept()
+    call = asyncio.create_task(handler.seat_idle("pod", 0))
+    _, first = await wire.expect(p.SeatIdle)
+    await wire.send(identity, p.Error("internal", "database is locked", first.msg_id))
+    _, again = await wire.expect(p.SeatIdle)
+    assert again == first
+    await wire.send(identity, p.Ack(first.msg_id))
+    await asyncio.wait_for(call, 5)
+
+
 async def test_not_registered_makes_it_register_again(
     wire: WireScheduler, handler: Handler
 ) -> None:
@@ -201,6 +216,17 @@ async def test_stop_ends_waiting_requests(wire: WireScheduler, handler: Handler)
     call = asyncio.create_task(handler.pod_end("pod", "cancelled"))
     await wire.expect(p.PodEnd)
     await handler.stop(grace=0)
+    with pytest.raises(HandlerStopped):
+        await asyncio.wait_for(call, 5)
+
+
+async def test_stop_ends_requests_waiting_for_a_scheduler(wire: WireScheduler) -> None:
+    """A request made while no scheduler answers fails with HandlerStopped at stop, not never."""
+    lonely = Handler("h2", address=wire.address, heartbeat_seconds=0.25)
+    await lonely.start(wait=False)
+    call = asyncio.create_task(lonely.seat_idle("pod", 1))
+    await wire.expect(p.Register)
+    await lonely.stop(grace=0)
     with pytest.raises(HandlerStopped):
         await asyncio.wait_for(call, 5)
 

@@ -217,3 +217,15 @@ async def test_the_openapi_file_documents_exactly_the_served_routes() -> None:
         if route.method != "HEAD" and route.resource is not None
     }
     assert documented == served
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_without_a_token_the_api_stays_on_loopback(
+    scheduler_factory: Callable[..., SchedulerProcess],
+) -> None:
+    """Asked to listen on every interface without DRAFTPOD_API_TOKEN, it binds 127.0.0.1 and
+    says so in its log."""
+    process = scheduler_factory("open")
+    await process.start(http_host="0.0.0.0")
+    assert process.http.startswith("http://127.0.0.1:")
+    assert "DRAFTPOD_API_TOKEN is not set" in process.log_text()

@@ -141,6 +141,8 @@ async def test_one_shot_jobs_are_rebuilt_from_the_deadlines_table(
             "echo", {"n": n}, trigger={"type": "date", "run_date": soon(1.0)}
         )
     assert await scheduler.kill(signal.SIGTERM) == 0
+    wal = scheduler.database.with_name(scheduler.database.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "a clean stop checkpoints the WAL"
     with sqlite3.connect(scheduler.database) as db:
         assert db.execute("SELECT count(*) FROM apscheduler_jobs").fetchone() == (0,)
         pending = db.execute("SELECT count(*) FROM deadlines WHERE status = 'pending'").fetchone()

@@ -63,6 +63,24 @@ def test_prune_keeps_what_is_pending(store: Store) -> None:
     assert list(store.pending_deadlines()) == ["b"]
 
 
+def test_prune_forgets_pods_ended_long_ago(store: Store) -> None:
+    """An ended pod goes once its clean-up has run; one still waiting for it stays."""
+    from scheduler.store import Pod
+    from scheduler.timers import TimerPolicy
+
+    with store.transaction() as conn:
+        for name in ("old", "waiting", "live"):
+            status = "drafting" if name == "live" else "finished"
+            pod = Pod(name, "bot", status, 2, TimerPolicy("none"), 0, None, 1.0, 1.0, 2.0)
+            store.insert_pod(conn, pod)
+        cleanup = Deadline(
+            "pod_cleanup:waiting", "pod_cleanup", "bot", "pod_cleanup", {}, 9e9, pod="waiting"
+        )
+        store.put_deadline(conn, cleanup, 1.0)
+    store.prune(before=1000.0)
+    assert sorted(p.pod for p in store.list_pods()) == ["live", "waiting"]
+
+
 def test_the_lock_admits_one_scheduler_per_store(store: Store) -> None:
     """While one lock is held a second is refused; once released it can be taken again."""
     held = acquire_lock(store.engine)
