@@ -90,3 +90,13 @@ def test_production_code_never_imports_the_local_discord() -> None:
 
     bad = [v for v in violations("bot", allowed) if not v.startswith("bot/sandbox/")]
     assert bad == []
+
+
+def test_renderer_needs_only_the_card_model() -> None:
+    """The renderer draws cards: of the bot it uses the card model alone, no engine state."""
+
+    def allowed(name: str) -> bool:
+        inside = name.startswith("bot.render") or name == "bot.draft.cards"
+        return inside or not name.startswith("bot.")
+
+    assert violations("bot/render", allowed) == []
