@@ -60,6 +60,7 @@ from bot.draft.events import (
     PackReady,
     PickMade,
     RoundStarted,
+    SeatFinished,
     SeatIdle,
 )
 from bot.draft.pod import Pod, PodState, SeatView, replay
@@ -95,6 +96,7 @@ __all__ += [
     "ReplayMismatch",
     "RoundStarted",
     "Seat",
+    "SeatFinished",
     "SeatIdle",
     "SeatKind",
     "SeatView",

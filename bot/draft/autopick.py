@@ -68,11 +68,17 @@ def pool_colours(
     """
     weights = dict.fromkeys(COLOURS, 0.0)
     for card in pool:
-        colours = card.colours
-        if colours:
-            share = (worth(card) if worth else 0.5) / len(colours)
-            for colour in colours:
-                weights[colour] += share
+        for colour, share in colour_shares(card, worth(card) if worth else 0.5):
+            weights[colour] += share
+    return strongest_two(weights)
+
+
+def colour_shares(card: Card, worth: float) -> tuple[tuple[Colour, float], ...]:
+    """What a card adds to each of its colours when it sits in a pool."""
+    return tuple((colour, worth / len(card.colours)) for colour in card.colours)
+
+
+def strongest_two(weights: Mapping[Colour, float]) -> tuple[Colour, ...]:
     ranked = sorted((c for c in COLOURS if weights[c] > 0), key=lambda c: -weights[c])[:2]
     return tuple(c for c in COLOURS if c in ranked)
 
@@ -88,6 +94,7 @@ class AutoPicker:
         self._worth: dict[str, float] = {}
         self._rated: dict[str, bool] = {}
         self._needs: dict[str, frozenset[Colour]] = {}
+        self._shares: dict[str, tuple[tuple[Colour, float], ...]] = {}
         self._by_pair: dict[frozenset[str], Mapping[str, float]] = {
             frozenset(key): table for key, table in ratings.by_colours.items() if len(key) == 2
         }
@@ -109,7 +116,15 @@ class AutoPicker:
 
     def colours(self, pool: Sequence[Card]) -> tuple[Colour, ...]:
         """The pool's two strongest colours, each card weighted by its worth."""
-        return pool_colours(pool, self.worth)
+        weights = dict.fromkeys(COLOURS, 0.0)
+        cache = self._shares
+        for card in pool:
+            shares = cache.get(card.name)
+            if shares is None:
+                shares = cache[card.name] = colour_shares(card, self.worth(card))
+            for colour, share in shares:
+                weights[colour] += share
+        return strongest_two(weights)
 
     def choose(self, pack: Sequence[Card], pool: Sequence[Card], rng: random.Random) -> AutoPick:
         """The pick for ``pack`` given the drafter's ``pool`` so far; ties go to ``rng``."""

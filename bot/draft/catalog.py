@@ -57,21 +57,18 @@ class CatalogEntry:
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    """Sets keyed by upper-case code, and the files that failed to load."""
+    """Sets keyed by upper-case code, what was found about each, and the files that failed."""
 
+    sets: Mapping[str, CardSet]
     entries: Mapping[str, CatalogEntry]
     errors: tuple[SetFileError, ...] = ()
 
-    @property
-    def sets(self) -> dict[str, CardSet]:
-        return {code: entry.card_set for code, entry in self.entries.items()}
-
     def get(self, code: str) -> CardSet:
         """The set with this code, any case; :class:`UnknownSet` otherwise."""
-        entry = self.entries.get(code.strip().upper())
-        if entry is None:
-            raise UnknownSet(code, tuple(sorted(self.entries)))
-        return entry.card_set
+        found = self.sets.get(code.strip().upper())
+        if found is None:
+            raise UnknownSet(code, tuple(sorted(self.sets)))
+        return found
 
 
 def load_catalog(
@@ -80,12 +77,15 @@ def load_catalog(
     decode_yaml: YamlDecoder | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     only: Iterable[Path] | None = None,
+    cache: ParseCache | None = None,
 ) -> Catalog:
     """Load every set file in ``sets_dir`` (or just the files in ``only``, which may lie anywhere).
 
     MTGJSON sets of ``sets_dir`` are always read, since cubes look their card data up in them.
+    ``decode_yaml`` turns YAML text into data, raising ValueError on bad input; ``cache`` reuses
+    what an earlier load parsed from files that have not changed since.
     """
-    loader = _Loader(decode_yaml, max_file_bytes)
+    loader = _Loader(decode_yaml, max_file_bytes, cache)
     folder = sorted(p for p in sets_dir.iterdir() if _is_set_file(p)) if sets_dir.is_dir() else []
     chosen = [Path(p) for p in only] if only is not None else folder
     retail = [p for p in folder if p.suffix.lower() == ".json"]
@@ -95,7 +95,11 @@ def load_catalog(
     for path in chosen:
         if path.suffix.lower() != ".json":
             loader.load(path)
-    return Catalog(entries=loader.entries, errors=tuple(loader.errors))
+    return Catalog(
+        sets={code: entry.card_set for code, entry in loader.entries.items()},
+        entries=loader.entries,
+        errors=tuple(loader.errors),
+    )
 
 
 def _is_set_file(path: Path) -> bool:
@@ -105,22 +109,83 @@ def _is_set_file(path: Path) -> bool:
     return path.suffix.lower() in {".json", *CUBE_SUFFIXES, *YAML_SUFFIXES}
 
 
+Signature = tuple[tuple[str, int, int], ...]
+_Parsed = tuple[CatalogEntry | None, tuple[SetFileError, ...]]
+
+
+class ParseCache:
+    """Files parsed by earlier loads, reused while they and what they depend on are unchanged.
+
+    A reload of an unchanged folder then costs a ``stat`` per file. Held by the caller (the bot
+    keeps one for ``/sets reload``) rather than hidden in a module global, so tests and commands
+    that want a fresh read simply pass none. A file's signature covers its companions (card data,
+    ratings) and, for cubes, the folder's MTGJSON files, in which cubes look their cards up.
+    """
+
+    def __init__(self) -> None:
+        self._parsed: dict[Path, tuple[Signature, _Parsed]] = {}
+
+    def get(self, path: Path, signature: Signature) -> _Parsed | None:
+        found = self._parsed.get(path)
+        return found[1] if found is not None and found[0] == signature else None
+
+    def put(self, path: Path, signature: Signature, parsed: _Parsed) -> None:
+        self._parsed[path] = (signature, parsed)
+
+    def __len__(self) -> int:
+        return len(self._parsed)
+
+
+def _signature(paths: Iterable[Path]) -> Signature:
+    found = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
 class _Loader:
-    def __init__(self, decode_yaml: YamlDecoder | None, max_file_bytes: int) -> None:
+    def __init__(
+        self, decode_yaml: YamlDecoder | None, max_file_bytes: int, cache: ParseCache | None
+    ) -> None:
         self.decode_yaml = decode_yaml
         self.max_file_bytes = max_file_bytes
+        self.cache = cache
         self.entries: dict[str, CatalogEntry] = {}
         self.errors: list[SetFileError] = []
         self._retail = CardIndex()
+        self._retail_files: list[Path] = []
+        self._found_errors: list[SetFileError] = []
+
+    def _parsed(self, path: Path) -> _Parsed:
+        deps = [path, *(path.with_name(path.stem + suffix) for suffix in COMPANION_SUFFIXES)]
+        if path.suffix.lower() in CUBE_SUFFIXES:
+            deps += self._retail_files
+        settings = ("", self.max_file_bytes, int(self.decode_yaml is not None))
+        signature: Signature = (settings, *_signature(deps))
+        cached = self.cache.get(path, signature) if self.cache is not None else None
+        if cached is not None:
+            return cached
+        self._found_errors = []
+        try:
+            parsed: _Parsed = (self._entry(path), tuple(self._found_errors))
+        except SetFileError as exc:
+            parsed = (None, (exc, *self._found_errors))
+        if self.cache is not None:
+            self.cache.put(path, signature, parsed)
+        return parsed
 
     def load(self, path: Path, *, lookup_only: bool = False) -> None:
-        try:
-            entry = self._entry(path)
-        except SetFileError as exc:
-            if not lookup_only:
-                self.errors.append(exc)
+        entry, errors = self._parsed(path)
+        if not lookup_only:
+            self.errors.extend(errors)
+        if entry is None:
             return
         if entry.card_set.kind == "retail":
+            self._retail_files.append(path)
             self._retail.add_all(entry.card_set.cards.values())
         if lookup_only:
             return
@@ -173,7 +238,7 @@ class _Loader:
             try:
                 ratings = parse(self._json(ratings_path), ratings_path)
             except SetFileError as exc:
-                self.errors.append(exc)
+                self._found_errors.append(exc)
                 continue
             names = {card.name for card in card_set.cards.values()}
             return ratings_path, for_names(ratings, sorted(names))
@@ -210,3 +275,5 @@ class _Loader:
             raise
         except ValueError as exc:
             raise SetFileError(path, "", f"not valid YAML: {exc}") from exc
+        except RecursionError as exc:
+            raise SetFileError(path, "", "YAML nested too deeply") from exc

@@ -102,7 +102,7 @@ class _SheetOpener:
         }
 
     def _colour_tables(self, sheet: Sheet) -> dict[str, _Table]:
-        tables = {}
+        tables: dict[str, _Table] = {}
         for colour in COLOURS:
             weighted = [(i, w) for i, w in sheet.cards if colour in self.cards[i].colours]
             if weighted:

@@ -2,8 +2,9 @@
 
 The shell (the bot's draft service) turns them into messages: :class:`PickMade` becomes a row of
 the pick log, :class:`PackReady` a pack image and a ``seat_waiting`` to the scheduler,
-:class:`SeatIdle` a ``seat_idle``, :class:`DraftFinished` the logs and a ``pod_end``. Bot seats
-pick inside the engine, so ``PackReady`` and ``SeatIdle`` are only ever about player seats.
+:class:`SeatIdle` and :class:`SeatFinished` a ``seat_idle``, :class:`DraftFinished` the logs and a
+``pod_end``. Bot seats pick inside the engine, so ``PackReady``, ``SeatIdle`` and ``SeatFinished``
+are only ever about player seats.
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ class SeatIdle:
 
 
 @dataclass(frozen=True, slots=True)
+class SeatFinished:
+    """A player seat has made its last pick; the others are still drafting."""
+
+    seat: int
+
+
+@dataclass(frozen=True, slots=True)
 class RoundStarted:
     """Every seat opened pack ``pack_no``; it passes ``direction``."""
 
@@ -66,4 +74,4 @@ class DraftFinished:
     picks: int
 
 
-Event = PickMade | PackPassed | PackReady | SeatIdle | RoundStarted | DraftFinished
+Event = PickMade | PackPassed | PackReady | SeatIdle | SeatFinished | RoundStarted | DraftFinished

@@ -24,7 +24,7 @@ from bot.draft.records import pick_position
 
 SLASHED_LAYOUTS = frozenset({"split", "aftermath"})
 _PICK_LINE = re.compile(r"^Pack (\d+) pick (\d+):\s*$")
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_UNSAFE = re.compile(r'[\s<>:"/\\|?*\x00-\x1f\x7f]+')
 INDENT = "    "
 MARK = "--> "
 
@@ -116,7 +116,7 @@ def format_mtgo_log(log: MtgoLog) -> str:
 
 
 def mtgo_log_filename(owner: str, day: date, event: str, set_codes: Sequence[str]) -> str:
-    """``<owner>-<yyyy.m.d>-<event>-<SET1><SET2><SET3>.txt``, path-unsafe characters replaced."""
+    """``<owner>-<yyyy.m.d>-<event>-<SET1><SET2><SET3>.txt``; unsafe characters become ``_``."""
     day_part = f"{day.year}.{day.month}.{day.day}"
     return f"{_safe(owner)}-{day_part}-{_safe(event)}-{_safe(''.join(set_codes))}.txt"
 

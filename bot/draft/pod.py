@@ -39,6 +39,7 @@ from bot.draft.events import (
     PackReady,
     PickMade,
     RoundStarted,
+    SeatFinished,
     SeatIdle,
 )
 from bot.draft.records import Direction, Picker, PickRecord, Seat, pick_position
@@ -96,14 +97,6 @@ class PodState:
     picks: tuple[PickRecord, ...]
 
 
-class _Pack:
-    __slots__ = ("cards", "origin")
-
-    def __init__(self, origin: int, cards: Iterable[Card]) -> None:
-        self.origin = origin
-        self.cards = list(cards)
-
-
 class Pod:
     """One draft. Construct, :meth:`start`, then :meth:`pick` until :attr:`finished`.
 
@@ -124,6 +117,11 @@ class Pod:
     ) -> None:
         if not seats:
             raise PodSetupError("a pod needs at least one seat")
+        names = [seat.name for seat in seats]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            # Logs name players, and MTGO log file names are made from them.
+            raise PodSetupError(f"seat names must differ; more than one seat is named {twice[0]!r}")
         if packs_per_seat < 1:
             raise PodSetupError(f"packs per seat must be at least 1, not {packs_per_seat}")
         self.seed = seed
@@ -141,7 +139,7 @@ class Pod:
         self.total_picks = packs_per_seat * self.pack_size
         self.started = False
         self.round = 0
-        self._queues: list[deque[_Pack]] = [deque() for _ in self.seats]
+        self._queues: list[deque[list[Card]]] = [deque() for _ in self.seats]
         self._pools: list[list[Card]] = [[] for _ in self.seats]
         self._seen: list[list[tuple[Card, ...]]] = [[] for _ in self.seats]
         self._by_seat: list[list[PickRecord]] = [[] for _ in self.seats]
@@ -200,7 +198,7 @@ class Pod:
             pick_no=pick_no,
             pack_no=pack_no,
             pick_in_pack=pick_in_pack,
-            pack=tuple(queue[0].cards) if queue else (),
+            pack=tuple(queue[0]) if queue else (),
             queued=max(0, len(queue) - 1),
             picks=tuple(self._pools[seat]),
             passing=direction_of(pack_no),
@@ -212,8 +210,7 @@ class Pod:
             round=self.round,
             finished=self.finished,
             queues=tuple(
-                tuple(tuple(card.id for card in pack.cards) for pack in queue)
-                for queue in self._queues
+                tuple(tuple(card.id for card in pack) for pack in queue) for queue in self._queues
             ),
             pools=tuple(tuple(card.id for card in pool) for pool in self._pools),
             picks=tuple(self._log),
@@ -228,7 +225,7 @@ class Pod:
         if not queue:
             raise NotYourTurn(seat, pick_no, pick_no)
         return self.autopicker.choose(
-            queue[0].cards, self._pools[seat], autopick_rng(self.seed, seat, pick_no)
+            queue[0], self._pools[seat], autopick_rng(self.seed, seat, pick_no)
         )
 
     # -- changing ---------------------------------------------------------------------------
@@ -255,9 +252,10 @@ class Pod:
     ) -> list[Event]:
         """Take the card at ``index`` of the pack the seat holds at ``pick_no``.
 
-        The same ``(seat, pick_no, index)`` again returns no events; another index for a pick
-        already made raises :class:`StalePick`. ``card_id``, when given, must be the card at
-        ``index`` (a guard against a menu built from another pack).
+        The same pick again (same index, same ``by``) returns no events; anything else for a
+        pick already made raises :class:`StalePick`, so a player whose time ran out is told.
+        ``card_id``, when given, must be the card at ``index`` (a guard against a menu built from
+        another pack).
         """
         self._check_seat(seat)
         if not self.started:
@@ -266,7 +264,7 @@ class Pod:
         current = len(done) + 1
         if 1 <= pick_no < current:
             record = done[pick_no - 1]
-            if record.index == index and card_id in (None, record.card_id):
+            if record.index == index and record.by == by and card_id in (None, record.card_id):
                 return []
             raise StalePick(seat, pick_no, current)
         if pick_no < 1 or pick_no > self.total_picks:
@@ -274,7 +272,7 @@ class Pod:
         queue = self._queues[seat]
         if pick_no > current or not queue:
             raise NotYourTurn(seat, pick_no, current)
-        cards = queue[0].cards
+        cards = queue[0]
         if not 0 <= index < len(cards):
             raise NoSuchCard(seat, pick_no, index, len(cards))
         if card_id is not None and cards[index].id != card_id:
@@ -314,7 +312,7 @@ class Pod:
         pack_no = self.round + 1
         events.append(RoundStarted(pack_no, direction_of(pack_no)))
         for seat, cards in enumerate(self.packs[self.round]):
-            self._queues[seat].append(_Pack(seat, cards))
+            self._queues[seat].append(list(cards))
         self._left_in_round = len(self.seats) * self.pack_size
         for seat in range(len(self.seats)):
             self._announce(seat, events)
@@ -326,14 +324,14 @@ class Pod:
         pick_no = len(self._by_seat[seat]) + 1
         pack_no, pick_in_pack = pick_position(pick_no, self.pack_size)
         events.append(
-            PackReady(seat, pick_no, pack_no, pick_in_pack, len(queue[0].cards), len(queue) - 1)
+            PackReady(seat, pick_no, pack_no, pick_in_pack, len(queue[0]), len(queue) - 1)
         )
 
     def _take(self, seat: int, index: int, by: Picker, reason: str, events: list[Event]) -> None:
         queue = self._queues[seat]
         pack = queue.popleft()
-        self._seen[seat].append(tuple(pack.cards))
-        card = pack.cards.pop(index)
+        self._seen[seat].append(tuple(pack))
+        card = pack.pop(index)
         pick_no = len(self._by_seat[seat]) + 1
         record = PickRecord(seat, pick_no, index, card.id, by)
         self._by_seat[seat].append(record)
@@ -341,12 +339,12 @@ class Pod:
         self._pools[seat].append(card)
         events.append(PickMade(record, reason))
         self._left_in_round -= 1
-        if pack.cards:
+        if pack:
             step = 1 if self.round % 2 == 0 else -1
             target = (seat + step) % len(self.seats)
             target_queue = self._queues[target]
             target_queue.append(pack)
-            events.append(PackPassed(seat, target, self.round + 1, len(pack.cards)))
+            events.append(PackPassed(seat, target, self.round + 1, len(pack)))
             if len(target_queue) == 1 and target != seat:
                 self._announce(target, events)
         if queue:
@@ -358,7 +356,8 @@ class Pod:
             else:
                 events.append(DraftFinished(len(self._log)))
         elif self.seats[seat].kind != "bot":
-            events.append(SeatIdle(seat, pick_no + 1))
+            done = pick_no == self.total_picks
+            events.append(SeatFinished(seat) if done else SeatIdle(seat, pick_no + 1))
 
     def _settle_bots(self) -> bool:
         """Make every bot pick that is due, even while bots are held back; True if any was."""
@@ -382,7 +381,7 @@ class Pod:
                 if queue:
                     pick_no = len(self._by_seat[seat]) + 1
                     choice = self.autopicker.choose(
-                        queue[0].cards, self._pools[seat], autopick_rng(self.seed, seat, pick_no)
+                        queue[0], self._pools[seat], autopick_rng(self.seed, seat, pick_no)
                     )
                     self._take(seat, choice.index, "bot", choice.reason, events)
                     progressed = True

@@ -11,16 +11,20 @@ from typing import Any
 
 import yaml
 
-from bot.draft.catalog import DEFAULT_MAX_FILE_BYTES, Catalog, CatalogEntry
+from bot.draft.catalog import DEFAULT_MAX_FILE_BYTES, Catalog, CatalogEntry, ParseCache
 from bot.draft.catalog import load_catalog as _load_catalog
 
-__all__ = ["Catalog", "CatalogEntry", "decode_yaml", "load_catalog"]
+__all__ = ["Catalog", "CatalogEntry", "ParseCache", "decode_yaml", "load_catalog"]
+
+# libyaml's safe loader when PyYAML was built with it (several times faster), else the pure one;
+# both construct plain data only.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def decode_yaml(text: str) -> Any:
     """Decode YAML with the safe loader (plain data only); errors become ValueError with a line."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -34,8 +38,12 @@ def load_catalog(
     *,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     only: list[Path] | None = None,
+    cache: ParseCache | None = None,
 ) -> Catalog:
-    """Every set in ``sets_dir`` (MTGJSON, cubes, custom YAML), with the failures listed."""
+    """Every set in ``sets_dir`` (MTGJSON, cubes, custom YAML), with the failures listed.
+
+    Pass the same :class:`ParseCache` to successive loads to re-parse only changed files.
+    """
     return _load_catalog(
-        sets_dir, decode_yaml=decode_yaml, max_file_bytes=max_file_bytes, only=only
+        sets_dir, decode_yaml=decode_yaml, max_file_bytes=max_file_bytes, only=only, cache=cache
     )

@@ -6,7 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.draft.cards import CardId
 from bot.draft.set_errors import SetFileError
 from bot.draft.setfiles import (
     CardIndex,
@@ -30,11 +33,11 @@ def test_mtgjson_builds_cards_sheets_and_faces() -> None:
     card_set = parse_mtgjson(mtgjson_doc(), SOURCE)
     assert card_set.code == "TST" and card_set.kind == "retail" and card_set.pack_size == 10
     assert card_set.booster is not None and card_set.booster.kind == "draft"
-    dfc = card_set.cards["d0"]  # type: ignore[index]
+    dfc = card_set.cards[CardId("d0")]
     assert [face.name for face in dfc.faces] == ["Front Face", "Back Face"]
     assert dfc.faces[1].power == "3" and dfc.front_name == "Front Face"
     assert "d0b" not in card_set.cards
-    assert card_set.cards["m0"].loyalty == "3"  # type: ignore[index]
+    assert card_set.cards[CardId("m0")].loyalty == "3"
     assert card_set.booster.sheets["common"].balance_colours
 
 
@@ -229,7 +232,7 @@ def test_cube_looks_up_cards_by_folded_and_front_names() -> None:
     index = CardIndex()
     index.add_all(retail.cards.values())
     cube = parse_cube_text(
-        "# code: c/1\n2 common 0\nfront face\nFRONT FACE // back face\n", Path("x.txt")
+        "# code: c1\n2 common 0\nfront face\nFRONT FACE // back face\n", Path("x.txt")
     )
     card_set = build_cube(cube, Path("x.txt"), [index])
     assert card_set.code == "C1" and card_set.kind == "cube"
@@ -262,7 +265,7 @@ def test_custom_set_parses_and_derives_colours() -> None:
         pytest.param("colour", "W", "colour", "unknown key", id="unknown-top-key"),
         pytest.param("cards.0.powr", 1, "cards[0].powr", "unknown key", id="unknown-card-key"),
         pytest.param("code", DELETE, "code", "missing", id="no-code"),
-        pytest.param("code", "/../", "code", "cannot make a set code", id="code-of-separators"),
+        pytest.param("code", "../X", "code", "letters and digits", id="code-with-separators"),
         pytest.param("cards", "Alpha", "cards", "expected a list", id="cards-not-list"),
         pytest.param("cards.1.name", "Alpha", "cards[1].name", "appears twice", id="duplicate"),
         pytest.param("cards.0.rarity", "epic", "cards[0].rarity", "unknown rarity", id="rarity"),
@@ -335,3 +338,97 @@ def test_draftmancer_bad_ratings(doc: Any, where: str) -> None:
 def test_canonical_names(raw: str, canonical: str) -> None:
     """List spellings of split cards map to MTGJSON's `A // B`."""
     assert canonical_name(raw) == canonical
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+MTGJSON_KEYS = st.sampled_from(
+    [
+        "data.code",
+        "data.cards.0",
+        "data.cards.0.name",
+        "data.cards.3.otherFaceIds",
+        "data.cards.0.power",
+        "data.booster",
+        f"{S}.common",
+        f"{S}.common.cards",
+        f"{B}.contents",
+        f"{B}.contents.common",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(path=MTGJSON_KEYS, value=JSON_VALUES)
+def test_mtgjson_any_value_anywhere_gives_a_set_or_a_set_file_error(path: str, value: Any) -> None:
+    """Whatever value lands at a key, the parser gives a set or a SetFileError, nothing else."""
+    try:
+        parse_mtgjson(with_change(mtgjson_doc(), path, value), SOURCE)
+    except SetFileError as exc:
+        assert exc.path == SOURCE and exc.reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=200))
+def test_cube_text_any_text_gives_a_list_or_a_set_file_error(text: str) -> None:
+    """Arbitrary text is a cube list or a SetFileError naming the file, never a crash."""
+    try:
+        cube = parse_cube_text(text, Path("fuzz.txt"))
+    except SetFileError as exc:
+        assert exc.path.name == "fuzz.txt"
+    else:
+        assert cube.size >= 1 and all(entry.name for entry in cube.entries)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    value=JSON_VALUES, key=st.sampled_from(["code", "name", "cards", "cards.0", "cards.0.faces"])
+)
+def test_custom_set_any_value_gives_a_set_or_a_set_file_error(key: str, value: Any) -> None:
+    """Any value at a custom-set key gives a set or a SetFileError, never another exception."""
+    try:
+        parse_custom_set(with_change(custom_doc(), key, value), Path("CUS.yaml"))
+    except SetFileError as exc:
+        assert exc.reason
+
+
+def test_17lands_bad_value_is_named_at_its_colour_key() -> None:
+    """A win rate that is not a number is reported at card_ratings.<id>.deck_colors.<pair>."""
+    doc = {"card_ratings": {"9": {"name": "A", "deck_colors": {"WU": {"gihwr": "high"}}}}}
+    with pytest.raises(SetFileError) as caught:
+        parse_17lands(doc, Path("X.17lands.json"))
+    assert caught.value.where == "card_ratings.9.deck_colors.WU.gihwr"
+
+
+@pytest.mark.parametrize(
+    ("header", "file_name", "expected"),
+    [
+        pytest.param("# code: ahc2\n", "x.txt", "AHC2", id="declared"),
+        pytest.param("", "Arena Cube #2.txt", "ARENACUBE2", id="from-file-name"),
+        pytest.param("# code: ../etc\n", "x.txt", None, id="declared-path-refused"),
+        pytest.param("# code: A B\n", "x.txt", None, id="declared-space-refused"),
+        pytest.param("", "---.txt", None, id="file-name-without-letters"),
+    ],
+)
+def test_cube_code_declared_or_from_file_name(
+    header: str, file_name: str, expected: str | None
+) -> None:
+    """A declared code must be letters and digits as written; a file name is reduced to them."""
+    index = CardIndex()
+    index.add_all(parse_mtgjson(mtgjson_doc(), SOURCE).cards.values())
+    cube = parse_cube_text(header + "Common 0\n", Path(file_name))
+    if expected is None:
+        with pytest.raises(SetFileError) as caught:
+            build_cube(cube, Path(file_name), [index])
+        assert caught.value.where == "code"
+    else:
+        assert build_cube(cube, Path(file_name), [index]).code == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -60,6 +61,14 @@ def test_known_facts_of_the_2016_log() -> None:
     assert (log.picks[0].picked, log.picks[0].card) == (3, "Oblivion Strike")
     assert log.picks[-1].cards == ("Mountain",)
     assert log.time == "10/03/2016 15:48:46"
+
+
+def test_the_writer_reproduces_the_real_2016_log_byte_for_byte() -> None:
+    """Read and written again, the 2016 log is the original, less its optional ``--:`` lines."""
+    original = (LOGS / "phpMTGO_sample_draft.txt").read_text(encoding="utf-8")
+    without_selections = re.sub(r"^--: .*\n\n", "", original, flags=re.MULTILINE)
+    written = format_mtgo_log(parse_mtgo_log(original))
+    assert written == without_selections.replace("\n", "\r\n")
 
 
 def test_split_names_read_back_to_mtgjson_spelling() -> None:
@@ -171,6 +180,7 @@ FILENAMES = [
         ('a/b\\c:d*"e', date(2026, 1, 2), "5", ("NEO",)),
         "a_b_c_d_e-2026.1.2-5-NEO.txt",
     ),
+    ("spaces", ("Bot 1", date(2026, 1, 2), "5", ("NEO",)), "Bot_1-2026.1.2-5-NEO.txt"),
     ("dots only", ("..", date(2026, 10, 12), "5", ("NEO",)), "_-2026.10.12-5-NEO.txt"),
     ("unicode kept", ("Lórien", date(2026, 1, 2), "5", ("VOW",)), "Lórien-2026.1.2-5-VOW.txt"),
 ]

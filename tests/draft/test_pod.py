@@ -25,6 +25,7 @@ from bot.draft.events import (
     PackReady,
     PickMade,
     RoundStarted,
+    SeatFinished,
     SeatIdle,
 )
 from bot.draft.pod import Packs, Pod, replay
@@ -201,8 +202,13 @@ def _uneven(card_set: object, seats: int, packs: int, rng: random.Random) -> Pac
 
 @pytest.mark.parametrize(
     ("seats", "packs", "collate"),
-    [([], 3, deal), (list(PLAYERS), 0, deal), (list(PLAYERS), 3, _uneven)],
-    ids=["no seats", "no packs", "uneven packs"],
+    [
+        ([], 3, deal),
+        (list(PLAYERS), 0, deal),
+        (list(PLAYERS), 3, _uneven),
+        ([Seat("Ann"), Seat("Ann", "bot")], 3, deal),
+    ],
+    ids=["no seats", "no packs", "uneven packs", "two seats of one name"],
 )
 def test_a_pod_that_cannot_be_made_says_why(seats: list[Seat], packs: int, collate: object) -> None:
     """Bad pod set-ups raise PodSetupError with a reason."""
@@ -249,3 +255,26 @@ def test_replay_of_a_players_only_log_lets_bots_catch_up() -> None:
     players_only = [r for r in pod.picks if r.by != "bot"]
     again = replay(8, pod.card_set, seats, players_only, collate=deal)
     assert again.finished and again.state().pools == pod.state().pools
+
+
+def test_a_seat_done_before_the_others_is_told_it_has_finished() -> None:
+    """A player's last pick while others still draft gives SeatFinished, not SeatIdle."""
+    pod = players_pod(seats=2, pack_size=2, packs=1)
+    pod.start()
+    pod.pick(0, 1, 0)
+    pod.pick(1, 1, 0)
+    events = pod.pick(0, 2, 0)
+    assert events[-1] == SeatFinished(0)
+    assert pod.view(0).finished and not pod.finished
+    assert pod.pick(1, 2, 0)[-1] == DraftFinished(4)
+
+
+def test_a_player_pick_after_the_timeout_took_the_same_card_is_stale() -> None:
+    """When the time-out won, the player's late pick is refused even for the same card."""
+    pod = players_pod()
+    pod.start()
+    (made, *_) = pod.autopick(0, 1)
+    assert isinstance(made, PickMade)
+    with pytest.raises(StalePick):
+        pod.pick(0, 1, made.record.index)
+    assert pod.pick(0, 1, made.record.index, by="timeout") == []

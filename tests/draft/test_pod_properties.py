@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.draft.errors import NoSuchCard, NoSuchPick, NotYourTurn, StalePick
+from bot.draft.events import PackReady, SeatFinished, SeatIdle
 from bot.draft.pod import Pod, replay
 from bot.draft.records import Seat, SeatKind
 from tests.draft.pod_fixtures import deal, synthetic_set
@@ -39,10 +40,13 @@ def step(pod: Pod, rng: random.Random) -> None:
     pod.pick(view.seat, view.pick_no, rng.randrange(len(view.pack)))
 
 
-def run(pod: Pod, rng: random.Random) -> None:
+def run(pod: Pod, rng: random.Random, steps: int | None = None) -> None:
+    """Start the pod and make ``steps`` player picks, or all of them."""
     pod.start()
-    while not pod.finished:
+    made = 0
+    while not pod.finished and (steps is None or made < steps):
         step(pod, rng)
+        made += 1
 
 
 @FAST
@@ -95,17 +99,12 @@ def test_repeated_stale_and_early_picks_change_nothing(
 ) -> None:
     """A repeat is a no-op; a stale, early or out-of-pack pick is refused and changes nothing."""
     pod, rng = case
-    pod.start()
-    steps = data.draw(st.integers(min_value=0, max_value=pod.total_picks * len(pod.seats)))
-    for _ in range(steps):
-        if pod.finished:
-            break
-        step(pod, rng)
+    run(pod, rng, data.draw(st.integers(min_value=0, max_value=pod.total_picks * len(pod.seats))))
     before = pod.state()
     for record in pod.picks[-5:]:
-        assert pod.pick(record.seat, record.pick_no, record.index) == []
+        assert pod.pick(record.seat, record.pick_no, record.index, by=record.by) == []
         with pytest.raises(StalePick):
-            pod.pick(record.seat, record.pick_no, record.index + 1)
+            pod.pick(record.seat, record.pick_no, record.index + 1, by=record.by)
     for seat in range(len(pod.seats)):
         view = pod.view(seat)
         if view.finished:
@@ -127,12 +126,7 @@ def test_repeated_stale_and_early_picks_change_nothing(
 def test_replay_equals_the_live_state(case: tuple[Pod, random.Random], data: st.DataObject) -> None:
     """Replaying the pick log at any point rebuilds queues, pools, views and the log exactly."""
     pod, rng = case
-    pod.start()
-    steps = data.draw(st.integers(min_value=0, max_value=pod.total_picks * len(pod.seats)))
-    for _ in range(steps):
-        if pod.finished:
-            break
-        step(pod, rng)
+    run(pod, rng, data.draw(st.integers(min_value=0, max_value=pod.total_picks * len(pod.seats))))
     again = replay(
         pod.seed,
         pod.card_set,
@@ -148,3 +142,34 @@ def test_replay_equals_the_live_state(case: tuple[Pod, random.Random], data: st.
     assert [again.seen(s) for s in range(len(pod.seats))] == [
         pod.seen(s) for s in range(len(pod.seats))
     ]
+
+
+@FAST
+@given(pods())
+def test_every_player_pick_is_announced_once_in_order(case: tuple[Pod, random.Random]) -> None:
+    """Each player seat gets PackReady for picks 1..total once each, a wait only between them."""
+    pod, rng = case
+    events = pod.start()
+    while not pod.finished:
+        ready = [view for view in map(pod.view, range(len(pod.seats))) if view.pack]
+        view = rng.choice(ready)
+        events += pod.pick(view.seat, view.pick_no, rng.randrange(len(view.pack)))
+    for seat, info in enumerate(pod.seats):
+        mine = [
+            e
+            for e in events
+            if isinstance(e, PackReady | SeatIdle | SeatFinished) and e.seat == seat
+        ]
+        if info.is_bot:
+            assert mine == []
+            continue
+        expected = 1
+        for event in mine:
+            if isinstance(event, PackReady):
+                assert event.pick_no == expected
+                expected += 1
+            elif isinstance(event, SeatIdle):
+                assert event.next_pick_no == expected <= pod.total_picks
+            else:
+                assert expected == pod.total_picks + 1 and event is mine[-1]
+        assert expected == pod.total_picks + 1

@@ -83,12 +83,11 @@ class Fields:
 
     def rarity(self, data: Mapping[str, Any], where: str) -> Rarity:
         value = self.get(data, "rarity", str, where)
-        rarity = value.lower()
-        if rarity == "bonus":
-            rarity = "special"
-        if rarity not in RARITIES:
-            raise self.fail(f"{where}.rarity", f"unknown rarity {value!r}")
-        return rarity  # type: ignore[return-value]
+        lowered = "special" if value.lower() == "bonus" else value.lower()
+        for rarity in RARITIES:
+            if rarity == lowered:
+                return rarity
+        raise self.fail(f"{where}.rarity", f"unknown rarity {value!r}")
 
     def _check(self, value: Any, kind: type[T], where: str) -> T:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
@@ -131,6 +130,8 @@ def mana_value_of_cost(mana_cost: str) -> float:
 
 def canonical_name(name: str) -> str:
     """A list name as MTGJSON spells it: a single ``/`` between halves becomes `` // ``."""
+    if "/" not in name and "  " not in name and name == name.strip():
+        return name
     name = " ".join(name.split())
     if "//" in name:
         return " // ".join(part.strip() for part in name.split("//"))
@@ -141,8 +142,11 @@ def canonical_name(name: str) -> str:
 
 def name_key(name: str) -> str:
     """A lookup key for names: case, accents and spacing folded ("Lórien" finds "Lorien")."""
-    folded = unicodedata.normalize("NFKD", canonical_name(name).casefold())
-    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = canonical_name(name).casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def slug(name: str) -> CardId:
@@ -151,11 +155,21 @@ def slug(name: str) -> CardId:
     return CardId(text or "card")
 
 
-def set_code_from(raw: str, source: Path) -> str:
-    """A set code from a declared code or a file stem: letters and digits, upper case."""
-    code = re.sub(r"[^A-Za-z0-9]", "", raw).upper()
+def set_code_from(raw: str, source: Path, *, declared: bool) -> str:
+    """A set code, upper case, from a declared code or from a file name.
+
+    A declared code must be 1–24 letters and digits as written: codes name folders such as
+    ``sets/<CODE>/images``, so ``../x`` is refused, not repaired. A file name is reduced to its
+    letters and digits, since nobody chose it as a code.
+    """
+    if declared:
+        code = raw.strip().upper()
+        if not re.fullmatch(r"[A-Z0-9]{1,24}", code):
+            raise SetFileError(source, "code", f"must be 1–24 letters and digits, not {raw!r}")
+        return code
+    code = re.sub(r"[^A-Za-z0-9]", "", raw).upper()[:24]
     if not code:
-        raise SetFileError(source, "code", f"cannot make a set code from {raw!r}")
+        raise SetFileError(source, "code", f"cannot make a set code from the file name {raw!r}")
     return code
 
 

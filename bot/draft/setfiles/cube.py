@@ -62,7 +62,8 @@ def parse_cube_cards(doc: Any, source: Path) -> CardIndex:
         where = f"cards[{i}]"
         record = f.mapping(raw, where)
         name = f.get(record, "name", str, where)
-        printing = record.get("printing") if isinstance(record.get("printing"), Mapping) else {}
+        raw_printing = record.get("printing")
+        printing: Mapping[str, Any] = raw_printing if isinstance(raw_printing, Mapping) else {}
         mana_cost = f.opt(record, "manaCost", str, where, "")
         faces = tuple(
             _face(f, face, f"{where}.faces[{j}]")
@@ -96,7 +97,12 @@ def build_cube(
 ) -> CardSet:
     """A cube :class:`CardSet`: one :class:`Card` per distinct name, ``cube_list`` per copy."""
     indexes = tuple(lookups)
-    set_code = SetCode(set_code_from(cube.code or code or source.stem, source))
+    declared = cube.code or code
+    set_code = SetCode(
+        set_code_from(declared, source, declared=True)
+        if declared
+        else set_code_from(source.stem, source, declared=False)
+    )
     cards: dict[CardId, Card] = {}
     by_key: dict[str, CardId] = {}
     cube_list: list[CardId] = []

@@ -53,7 +53,7 @@ def parse_custom_set(doc: Any, source: Path) -> CardSet:
     f = Fields(source)
     data = f.mapping(doc, "")
     _known_keys(f, data, SET_KEYS, "")
-    code = SetCode(set_code_from(f.get(data, "code", str, ""), source))
+    code = SetCode(set_code_from(f.get(data, "code", str, ""), source, declared=True))
     pack_size = f.opt(data, "pack_size", int, "", 15)
     if not MIN_PACK <= pack_size <= MAX_PACK:
         raise f.fail("pack_size", f"must be from {MIN_PACK} to {MAX_PACK}, not {pack_size}")

@@ -207,7 +207,11 @@ def _card(
     others = f.sequence(entry.get("otherFaceIds") or [], f"{where}.otherFaceIds")
     if others:
         faces.append(_face(f, entry, where))
-        backs = [entries[o] for o in others if o in entries and entries[o][1].get("name") == name]
+        backs = [
+            entries[o]
+            for o in others
+            if isinstance(o, str) and o in entries and entries[o][1].get("name") == name
+        ]
         backs.sort(key=lambda pair: str(pair[1].get("side", "")))
         faces.extend(_face(f, back, f"data.cards[{i}]") for i, back in backs)
     colours = f.colours(entry, "colors", where)

@@ -39,9 +39,8 @@ def parse_17lands(doc: Any, source: Path) -> Ratings:
         for colours, stats in decks.items():
             if colours != _ALL_DECKS and colours not in COLOUR_PAIRS:
                 continue
-            gihwr = f.opt(
-                f.mapping(stats, f"{where}.deck_colors.{colours}"), "gihwr", float, "", 0.0
-            )
+            at = f"{where}.deck_colors.{colours}"
+            gihwr = f.opt(f.mapping(stats, at), "gihwr", float, at, 0.0)
             if gihwr > 0.0:
                 rates[colours] = gihwr
         if rates:
