@@ -1,1 +1,1 @@
-"""The bot process: Discord front end, draft service, storage, renderer and the pure draft engine."""
+"""The bot process: Discord front end, draft service, storage, renderer and the pure engine."""

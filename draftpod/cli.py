@@ -2,7 +2,7 @@
 
 Each sub-command is a module in :mod:`draftpod.commands` with ``register(subparsers)`` (adds its
 parser and sets ``run``) and ``run(args, config) -> int``. Modules are discovered, so adding a
-command is adding a file. Heavy imports belong inside ``run`` so that ``draftpod --help`` stays fast.
+command is adding a file. Heavy imports belong inside ``run`` so ``draftpod --help`` stays fast.
 """
 
 from __future__ import annotations

@@ -63,6 +63,7 @@ class SchedulerConfig:
     max_frame_bytes: int
     cleanup_after_seconds: int
     idle_after_seconds: int
+    keep_runs_seconds: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class BotConfig:
     ack_timeout_seconds: float
     database_url: str
     edit_coalesce_seconds: float
+    database_busy_timeout_seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +191,7 @@ def _build(cls: type[Any], raw: Mapping[str, Any], prefix: str, where: str) -> A
 
 
 def _coerce(hint: Any, value: Any, dotted: str, where: str) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(value, Mapping):
             raise ConfigError(f"{where}: '{dotted}' must be a mapping of settings")
         return _build(hint, value, prefix=f"{dotted}.", where=where)

@@ -41,15 +41,31 @@ def test_environment_names_the_user_file(tmp_path: Path, monkeypatch: pytest.Mon
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("draft:\n  pick_secs: 30\n", "unknown setting 'draft.pick_secs'", id="unknown-key"),
+        pytest.param(
+            "draft:\n  pick_secs: 30\n", "unknown setting 'draft.pick_secs'", id="unknown-key"
+        ),
         pytest.param("nonsense:\n  a: 1\n", "unknown setting 'nonsense'", id="unknown-section"),
-        pytest.param("draft:\n  pick_seconds: fast\n", "'draft.pick_seconds' must be a whole number", id="wrong-type"),
-        pytest.param("draft:\n  pick_seconds: true\n", "'draft.pick_seconds' must be a whole number", id="bool-is-not-int"),
-        pytest.param("draft:\n  timer_policy: slow\n", "'draft.timer_policy' must be one of", id="not-a-choice"),
+        pytest.param(
+            "draft:\n  pick_seconds: fast\n",
+            "'draft.pick_seconds' must be a whole number",
+            id="wrong-type",
+        ),
+        pytest.param(
+            "draft:\n  pick_seconds: true\n",
+            "'draft.pick_seconds' must be a whole number",
+            id="bool-is-not-int",
+        ),
+        pytest.param(
+            "draft:\n  timer_policy: slow\n",
+            "'draft.timer_policy' must be one of",
+            id="not-a-choice",
+        ),
         pytest.param("draft: 3\n", "'draft' must be a mapping", id="section-not-mapping"),
         pytest.param("- a\n- b\n", "expected a mapping", id="top-level-list"),
         pytest.param("draft: [\n", "not valid YAML", id="broken-yaml"),
-        pytest.param("draft: !!python/object:os.system {}\n", "not valid YAML", id="yaml-tag-refused"),
+        pytest.param(
+            "draft: !!python/object:os.system {}\n", "not valid YAML", id="yaml-tag-refused"
+        ),
     ],
 )
 def test_mistakes_name_the_key(tmp_path: Path, text: str, message: str) -> None:

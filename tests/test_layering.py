@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -85,6 +84,7 @@ def test_renderer_never_imports_discord() -> None:
 
 def test_production_code_never_imports_the_local_discord() -> None:
     """Only the demo command and the tests use the local Discord stand-in."""
+
     def allowed(name: str) -> bool:
         return not name.startswith("bot.sandbox")
 
@@ -100,3 +100,35 @@ def test_renderer_needs_only_the_card_model() -> None:
         return inside or not name.startswith("bot.")
 
     assert violations("bot/render", allowed) == []
+
+
+def test_local_discord_depends_only_on_aiohttp() -> None:
+    """bot/sandbox speaks Discord with aiohttp alone; only its connect module touches discord.py."""
+    stdlib = sys.stdlib_module_names
+    web_stack = {"aiohttp", "yarl", "multidict"}
+
+    def allowed(name: str) -> bool:
+        top = name.split(".")[0]
+        return name.startswith("bot.sandbox") or top in stdlib or top in web_stack
+
+    bad = [
+        v
+        for v in violations("bot/sandbox", allowed)
+        if not v.startswith("bot/sandbox/connect.py imports discord")
+    ]
+    assert bad == []
+
+
+def test_bot_storage_never_imports_discord() -> None:
+    """The bot's storage keeps plain integer ids; it knows nothing of Discord."""
+    assert violations("bot/storage", lambda name: name.split(".")[0] != "discord") == []
+
+
+def test_outbound_queue_reaches_discord_only_through_its_adapter() -> None:
+    """The outbound queue is tested without Discord: only its adapter module imports discord."""
+    bad = [
+        v
+        for v in violations("bot/outbound", lambda name: name.split(".")[0] != "discord")
+        if not v.startswith("bot/outbound/discord_transport.py ")
+    ]
+    assert bad == []

@@ -1,0 +1,72 @@
+"""Running the scheduler as a process: settings from the config, signals, a ready line, exit codes.
+
+Both ``python -m scheduler`` and ``draftpod scheduler`` come here. The ready line on stdout
+(``scheduler ready zmq=... http=...``) names the endpoints actually bound, so a supervisor or a
+test can start it on port 0 and learn where it listens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from draftpod.config import Config, secret
+from scheduler.database import StoreLocked
+from scheduler.server import SchedulerServer, ServerSettings
+
+log = logging.getLogger("scheduler")
+
+TOKEN_ENV = "DRAFTPOD_API_TOKEN"
+
+
+def settings_from(config: Config) -> ServerSettings:
+    """The server's settings: the ``scheduler`` section, the store URL and the token."""
+    s = config.scheduler
+    return ServerSettings(
+        zmq_address=s.zmq_address,
+        http_host=s.http_host,
+        http_port=s.http_port,
+        database_url=s.database_url or config.sqlite_url("scheduler"),
+        heartbeat_seconds=s.heartbeat_seconds,
+        resend_initial_seconds=s.resend_initial_seconds,
+        resend_max_seconds=s.resend_max_seconds,
+        max_frame_bytes=s.max_frame_bytes,
+        cleanup_after_seconds=float(s.cleanup_after_seconds),
+        idle_after_seconds=float(s.idle_after_seconds),
+        keep_runs_seconds=float(s.keep_runs_seconds),
+        api_token=secret(TOKEN_ENV),
+    )
+
+
+async def serve(settings: ServerSettings) -> None:
+    """Run until SIGINT or SIGTERM, then stop cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    server = SchedulerServer(settings)
+    endpoints = await server.start()
+    print(f"scheduler ready zmq={endpoints.zmq} http={endpoints.http}", flush=True)
+    try:
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        await server.stop()
+        log.info("stopped")
+
+
+def run(config: Config) -> int:
+    """Serve with ``config``; the process's exit code."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        asyncio.run(serve(settings_from(config)))
+    except StoreLocked as exc:
+        print(f"scheduler: {exc}", file=sys.stderr)
+        return 3
+    return 0

@@ -1,0 +1,220 @@
+"""The ZMQ ``ROUTER``: frames in and out, handler registration and liveness.
+
+Measured traits it is built around: a plain ROUTER silently drops messages to an unknown identity
+or past its high-water mark, so ``ROUTER_MANDATORY`` is set and only a handler's answer counts as
+delivery; with ``ROUTER_HANDOVER=0`` a restarted handler reusing its identity is unreachable while
+the old connection lingers, so handover is on and every handler's identity is its fixed id.
+A bad frame is logged and answered with an ``error``; nothing a peer sends stops the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import zmq
+import zmq.asyncio
+
+from scheduler import protocol as p
+from scheduler.client import SILENT_BEATS
+from scheduler.metrics import Metrics
+
+log = logging.getLogger("scheduler.router")
+
+# Bursts of thousands of due timers must queue, not fail: the default of 1,000 is too small.
+HIGH_WATER_MARK = 100_000
+
+
+@dataclass
+class HandlerInfo:
+    handler_id: str
+    identity: bytes
+    methods: frozenset[str]
+    shards: tuple[int, ...]
+    connected_at: float
+    last_seen: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "handler_id": self.handler_id,
+            "methods": sorted(self.methods),
+            "shards": list(self.shards),
+            "connected_at": self.connected_at,
+            "last_seen": self.last_seen,
+        }
+
+
+RequestHandler = Callable[[HandlerInfo, Any], Awaitable[p.Message | None]]
+
+
+class Router:
+    """Owns the ROUTER socket and the table of live handlers."""
+
+    def __init__(
+        self,
+        address: str,
+        *,
+        context: zmq.asyncio.Context,
+        heartbeat_seconds: float,
+        max_frame_bytes: int,
+        token: str | None,
+        metrics: Metrics,
+    ) -> None:
+        self.address = address
+        self.heartbeat_seconds = heartbeat_seconds
+        self.handlers: dict[str, HandlerInfo] = {}
+        self._max_frame = max_frame_bytes
+        self._token = token
+        self._metrics = metrics
+        self._socket = context.socket(zmq.ROUTER)
+        self._socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
+        self._socket.setsockopt(zmq.ROUTER_HANDOVER, 1)
+        self._socket.setsockopt(zmq.LINGER, 0)
+        self._socket.setsockopt(zmq.SNDHWM, HIGH_WATER_MARK)
+        self._socket.setsockopt(zmq.RCVHWM, HIGH_WATER_MARK)
+        # Refused frames are answered with an error up to 16x the limit; beyond, libzmq drops the
+        # peer before buffering the frame, so no peer can make the scheduler hold gigabytes.
+        self._socket.setsockopt(zmq.MAXMSGSIZE, max_frame_bytes * 16)
+        self.on_register: Callable[[HandlerInfo], Awaitable[None]] | None = None
+        self.requests: Mapping[str, RequestHandler] = {}
+
+    def bind(self) -> str:
+        """Bind the address (port 0 picks a free port); returns the endpoint actually bound."""
+        address = self.address
+        if address.startswith("tcp://") and address.endswith(":0"):
+            address = address[:-2] + ":*"
+        self._socket.bind(address)
+        endpoint = self._socket.getsockopt_string(zmq.LAST_ENDPOINT)
+        self.address = endpoint
+        return endpoint
+
+    def close(self) -> None:
+        self._socket.close(linger=0)
+
+    def route(self, handler_id: str, method: str) -> HandlerInfo | None:
+        """The live handler for a run: the named one if it serves ``method``, else any that does."""
+        if handler_id:
+            info = self.handlers.get(handler_id)
+            return info if info is not None and method in info.methods else None
+        for info in self.handlers.values():
+            if method in info.methods:
+                return info
+        return None
+
+    async def send(self, identity: bytes, message: p.Message) -> bool:
+        """Send without blocking; False when the peer is gone or its queue is full."""
+        try:
+            await self._socket.send_multipart([identity, p.encode(message)], flags=zmq.NOBLOCK)
+        except zmq.Again:
+            return False
+        except zmq.ZMQError as exc:
+            if exc.errno == zmq.EHOSTUNREACH:
+                self._forget(identity, "unreachable")
+                return False
+            raise
+        return True
+
+    async def serve(self) -> None:
+        """Receive forever; each frame is handled on its own and its failure is contained."""
+        while True:
+            frames = await self._socket.recv_multipart()
+            try:
+                await self._handle(frames)
+            except Exception:
+                log.exception("error handling a frame from %r", frames[0][:64])
+                await self.send(frames[0], p.Error("internal", "the scheduler failed this request"))
+
+    async def beat(self) -> None:
+        """Every heartbeat: beat to each handler, and drop those silent for three beats."""
+        while True:
+            now = time.monotonic()
+            for info in list(self.handlers.values()):
+                if now - info.last_seen > SILENT_BEATS * self.heartbeat_seconds:
+                    self._forget(info.identity, "silent")
+                else:
+                    await self.send(info.identity, p.Heartbeat())
+            await asyncio.sleep(self.heartbeat_seconds)
+
+    async def _handle(self, frames: list[bytes]) -> None:
+        identity, body = frames[0], frames[1:]
+        if len(body) != 1:
+            self._metrics.bad_frames += 1
+            await self.send(identity, p.Error("bad_envelope", "expected exactly one body frame"))
+            return
+        try:
+            message = p.decode(body[0], accept=p.TO_SCHEDULER, max_bytes=self._max_frame)
+        except p.ProtocolError as exc:
+            self._metrics.bad_frames += 1
+            log.warning("refused a frame from %r: %s", identity[:64], exc)
+            await self.send(identity, p.error_for(exc))
+            return
+        if isinstance(message, p.Register):
+            await self._register(identity, message)
+            return
+        info = self._known(identity)
+        if info is None:
+            await self.send(identity, p.Error("not_registered", "register first", _ref(message)))
+            return
+        info.last_seen = time.monotonic()
+        if isinstance(message, p.Heartbeat):
+            return
+        try:
+            answer = await self.requests[message.type](info, message)
+        except p.ProtocolError as exc:
+            log.info("refused %s from %s: %s", message.type, info.handler_id, exc.reason)
+            answer = p.Error(exc.code, exc.reason, exc.ref or _ref(message))
+        if answer is not None:
+            await self.send(identity, answer)
+
+    async def _register(self, identity: bytes, message: p.Register) -> None:
+        if self._token is not None and not hmac.compare_digest(
+            message.token.encode(), self._token.encode()
+        ):
+            log.warning("refused registration of %r: wrong token", message.handler_id)
+            await self.send(identity, p.Error("unauthorized", "wrong or missing token"))
+            return
+        if not message.handler_id or identity != message.handler_id.encode():
+            await self.send(
+                identity,
+                p.Error("rejected", "handler_id must be set and equal the socket's routing id"),
+            )
+            return
+        now = time.monotonic()
+        known = self.handlers.get(message.handler_id)
+        info = HandlerInfo(
+            message.handler_id,
+            identity,
+            frozenset(message.methods),
+            message.shards,
+            known.connected_at if known is not None else time.time(),
+            now,
+        )
+        self.handlers[message.handler_id] = info
+        if known is None:
+            log.info("handler %s registered: %s", info.handler_id, ", ".join(sorted(info.methods)))
+        await self.send(identity, p.Registered(info.handler_id, self.heartbeat_seconds))
+        if self.on_register is not None:
+            await self.on_register(info)
+
+    def _known(self, identity: bytes) -> HandlerInfo | None:
+        try:
+            handler_id = identity.decode()
+        except UnicodeDecodeError:
+            return None
+        info = self.handlers.get(handler_id)
+        return info if info is not None and info.identity == identity else None
+
+    def _forget(self, identity: bytes, why: str) -> None:
+        info = self._known(identity)
+        if info is not None:
+            del self.handlers[info.handler_id]
+            log.warning("handler %s dropped from routing (%s)", info.handler_id, why)
+
+
+def _ref(message: p.Message) -> str:
+    return getattr(message, "msg_id", "")
