@@ -92,6 +92,16 @@ def test_production_code_never_imports_the_local_discord() -> None:
     assert bad == []
 
 
+def test_renderer_needs_only_the_card_model() -> None:
+    """The renderer draws cards: of the bot it uses the card model alone, no engine state."""
+
+    def allowed(name: str) -> bool:
+        inside = name.startswith("bot.render") or name == "bot.draft.cards"
+        return inside or not name.startswith("bot.")
+
+    assert violations("bot/render", allowed) == []
+
+
 def test_local_discord_depends_only_on_aiohttp() -> None:
     """bot/sandbox speaks Discord with aiohttp alone; only its connect module touches discord.py."""
     stdlib = sys.stdlib_module_names

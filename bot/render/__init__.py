@@ -7,7 +7,7 @@ Discord; the card model comes from :mod:`bot.draft.cards`.
 """
 
 from bot.render.encode import IMAGE_FORMATS, ImageFormat, RenderedImage
-from bot.render.errors import ImageRejected, RenderError, TooManyCards
+from bot.render.errors import BadRenderSetting, ImageRejected, RenderError, TooManyCards
 from bot.render.face import draw_face
 from bot.render.pack import MAX_PACK_CARDS, PackHeader
 from bot.render.renderer import RENDERER_VERSION, Renderer
@@ -16,6 +16,7 @@ __all__ = [
     "IMAGE_FORMATS",
     "MAX_PACK_CARDS",
     "RENDERER_VERSION",
+    "BadRenderSetting",
     "ImageFormat",
     "ImageRejected",
     "PackHeader",

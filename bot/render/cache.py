@@ -16,6 +16,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 _LOW_WATER = 0.9
 _SUFFIX = ".png"
+_TEMPORARY = ".tmp"
+# A temporary file this old was left by a writer that died; newer ones may still be in use.
+_STALE_TEMPORARY_NS = 3600 * 10**9
 
 
 def face_key(*parts: object) -> str:
@@ -76,7 +80,7 @@ class FaceCache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=_TEMPORARY)
             with os.fdopen(handle, "wb") as out:
                 face.save(out, "PNG", compress_level=1)
             os.replace(temporary, path)
@@ -133,6 +137,14 @@ class FaceCache:
             while len(self._memory) > self.memory_items:
                 self._memory.popitem(last=False)
 
+    @staticmethod
+    def _remove_if_stale(entry: os.DirEntry[str]) -> None:
+        try:
+            if time.time_ns() - entry.stat().st_mtime_ns > _STALE_TEMPORARY_NS:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}{_SUFFIX}"
 
@@ -144,6 +156,9 @@ class FaceCache:
             if not shard.is_dir(follow_symlinks=False):
                 continue
             for entry in os.scandir(shard.path):
+                if entry.name.endswith(_TEMPORARY):
+                    self._remove_if_stale(entry)
+                    continue
                 if not entry.name.endswith(_SUFFIX):
                     continue
                 try:

@@ -26,3 +26,12 @@ class TooManyCards(RenderError):
         self.what = what
         self.count = count
         self.limit = limit
+
+
+class BadRenderSetting(RenderError):
+    """A ``render`` setting outside what the renderer can work with."""
+
+    def __init__(self, key: str, value: object, expected: str) -> None:
+        super().__init__(f"render.{key} must be {expected}, not {value!r}")
+        self.key = key
+        self.value = value

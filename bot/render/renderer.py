@@ -23,8 +23,8 @@ from PIL import Image
 from bot.draft.cards import Card
 from bot.render import geometry
 from bot.render.cache import FaceCache, face_key
-from bot.render.encode import ImageFormat, RenderedImage, encode
-from bot.render.errors import ImageRejected, TooManyCards
+from bot.render.encode import IMAGE_FORMATS, ImageFormat, RenderedImage, encode
+from bot.render.errors import BadRenderSetting, ImageRejected, TooManyCards
 from bot.render.face import draw_face
 from bot.render.images import ImageLibrary, guard_decompression_bombs, load_image
 from bot.render.pack import MAX_PACK_CARDS, PackHeader, compose_cards, compose_pack
@@ -52,6 +52,11 @@ def renderer_digest() -> str:
 T = TypeVar("T")
 
 
+def _check(ok: bool, key: str, value: object, expected: str) -> None:
+    if not ok:
+        raise BadRenderSetting(key, value, expected)
+
+
 class Renderer:
     """Card faces, pack images and pool images, with faces cached in memory and on disk."""
 
@@ -68,6 +73,12 @@ class Renderer:
         workers: int = 2,
         image_folders: Mapping[str, Path] | None = None,
     ) -> None:
+        _check(image_format in IMAGE_FORMATS, "image_format", image_format, "jpeg, png or webp")
+        _check(1 <= image_quality <= 95, "image_quality", image_quality, "1..95")
+        _check(workers >= 1, "workers", workers, "at least 1")
+        _check(cache_max_bytes >= 0, "cache_max_mb", cache_max_bytes, "0 or more")
+        _check(memory_faces >= 0, "memory_cache_faces", memory_faces, "0 or more")
+        _check(max_image_pixels >= 1, "max_image_pixels", max_image_pixels, "at least 1")
         guard_decompression_bombs(max_image_pixels)
         self.images = ImageLibrary(sets_dir, image_folders)
         self.cache = FaceCache(cache_dir, cache_max_bytes, memory_faces)

@@ -22,6 +22,8 @@ from bot.render.symbols import SYMBOL_PATTERN, symbol_image
 
 RunKind = Literal["word", "symbol", "loyalty"]
 
+LOYALTY_FILL = (34, 30, 28)
+LOYALTY_INK = (250, 250, 250)
 _TOKEN = re.compile(r"\{[^{}]+\}|[^\s{]+|\{")
 _LOYALTY = re.compile(r"^\[?([+\-−]?(?:\d+|X))\]?:\s*")
 
@@ -113,6 +115,17 @@ def _run_width(run: Run, size: float) -> float:
     return font(run.style, size).getlength(run.value)
 
 
+def _words(paragraph: Paragraph) -> list[list[Run]]:
+    """Runs glued together (``{T}:``, ``"{1},``) as one unit, so a line never breaks inside."""
+    words: list[list[Run]] = []
+    for run in paragraph:
+        if words and not run.spaced:
+            words[-1].append(run)
+        else:
+            words.append([run])
+    return words
+
+
 def layout(blocks: Sequence[Block], width: float, size: float) -> Layout:
     """Place every run at ``size`` in a column ``width`` wide (no height limit)."""
     line_height = round(size * 1.2)
@@ -133,16 +146,18 @@ def layout(blocks: Sequence[Block], width: float, size: float) -> Layout:
                 y += gap
             line = _Line(y=y)
             x = 0.0
-            for run in paragraph:
-                run_width = _run_width(run, size)
-                lead = space if run.spaced and line.placed else 0.0
-                if line.placed and x + lead + run_width > width:
+            for word in _words(paragraph):
+                widths = [_run_width(run, size) for run in word]
+                lead = space if line.placed else 0.0
+                if line.placed and x + lead + sum(widths) > width:
                     lines.append(line)
                     y += line_height
                     line = _Line(y=y)
                     x, lead = 0.0, 0.0
-                line.placed.append(_Placed(run, x + lead, run_width))
-                x += lead + run_width
+                x += lead
+                for run, run_width in zip(word, widths, strict=True):
+                    line.placed.append(_Placed(run, x, run_width))
+                    x += run_width
             lines.append(line)
             y += line_height
         if block.background is not None:
@@ -185,41 +200,51 @@ def draw(
             fill=background,
         )
     line_height = round(size * 1.2)
-    baseline = round(size * 0.95)
-    diameter = _symbol_diameter(size)
-    for number, line in enumerate(laid.lines):
-        last_visible = line.y + 2 * line_height > height
+    lines = laid.lines
+    for number, line in enumerate(lines):
         if line.y + line_height > height + 1:
             break
-        cut = last_visible and number + 1 < len(laid.lines)
+        following = lines[number + 1] if number + 1 < len(lines) else None
+        cut = following is not None and following.y + line_height > height + 1
         placed = line.placed
+        if cut:
+            # Make room for the ellipsis that says the text goes on.
+            room = width - font("regular", size).getlength(" …")
+            while placed and placed[-1].x + placed[-1].width > room:
+                placed = placed[:-1]
         for item in placed:
-            x = left + item.x
-            y = top + line.y + baseline
-            run = item.run
-            if run.kind == "symbol":
-                symbol = symbol_image(run.value, diameter)
-                centre = y - size * 0.36
-                image.paste(symbol, (round(x), round(centre - diameter / 2)), symbol)
-            elif run.kind == "loyalty":
-                face = font("bold", size)
-                canvas.rounded_rectangle(
-                    (x, y - size * 0.95, x + item.width - size * 0.25, y + size * 0.22),
-                    radius=round(size * 0.3),
-                    fill=(34, 30, 28),
-                )
-                canvas.text(
-                    (x + size * 0.22, y), run.value, font=face, fill=(250, 250, 250), anchor="ls"
-                )
-            else:
-                canvas.text((x, y), run.value, font=font(run.style, size), fill=colour, anchor="ls")
+            _draw_run(image, canvas, item, (left, top + line.y), size, colour)
         if cut:
             end = placed[-1].x + placed[-1].width if placed else 0.0
-            canvas.text(
-                (left + min(end + 2, width - size), top + line.y + baseline),
-                "…",
-                font=font("regular", size),
-                fill=colour,
-                anchor="ls",
-            )
+            baseline = top + line.y + round(size * 0.95)
+            ellipsis = (left + end + font("regular", size).getlength(" "), baseline)
+            canvas.text(ellipsis, "…", font=font("regular", size), fill=colour, anchor="ls")
             break
+
+
+def _draw_run(
+    image: Image.Image,
+    canvas: ImageDraw.ImageDraw,
+    item: _Placed,
+    line_origin: tuple[float, float],
+    size: float,
+    colour: RGB,
+) -> None:
+    x = line_origin[0] + item.x
+    y = line_origin[1] + round(size * 0.95)
+    run = item.run
+    if run.kind == "symbol":
+        diameter = _symbol_diameter(size)
+        symbol = symbol_image(run.value, diameter)
+        centre = y - size * 0.36
+        image.paste(symbol, (round(x), round(centre - diameter / 2)), symbol)
+    elif run.kind == "loyalty":
+        canvas.rounded_rectangle(
+            (x, y - size * 0.95, x + item.width - size * 0.25, y + size * 0.22),
+            radius=round(size * 0.3),
+            fill=LOYALTY_FILL,
+        )
+        face = font("bold", size)
+        canvas.text((x + size * 0.22, y), run.value, font=face, fill=LOYALTY_INK, anchor="ls")
+    else:
+        canvas.text((x, y), run.value, font=font(run.style, size), fill=colour, anchor="ls")

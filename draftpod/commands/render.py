@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,7 +77,7 @@ def _renderer(config: Config, out: Path | None) -> Renderer:
     return Renderer.from_config(config)
 
 
-def _catalog_sets(config: Config) -> dict[str, CardSet]:
+def _catalog_sets(config: Config) -> Mapping[str, CardSet]:
     from bot.sets import load_catalog
 
     catalog = load_catalog(
@@ -88,7 +88,7 @@ def _catalog_sets(config: Config) -> dict[str, CardSet]:
     return catalog.sets
 
 
-def _find_set(sets: dict[str, CardSet], code: str, config: Config) -> CardSet | None:
+def _find_set(sets: Mapping[str, CardSet], code: str, config: Config) -> CardSet | None:
     card_set = sets.get(code.strip().upper())
     if card_set is None:
         known = ", ".join(sorted(sets)) or "none"
@@ -178,7 +178,7 @@ def _pool(log_path: Path, out: Path | None, config: Config) -> int:
     return 0
 
 
-def _preferred(sets: dict[str, CardSet], headers: Sequence[str]) -> list[CardSet]:
+def _preferred(sets: Mapping[str, CardSet], headers: Sequence[str]) -> list[CardSet]:
     """Every set, those the log's headers name (by code or by name) first."""
     named = {header.strip().upper() for header in headers}
     named |= {header.split(":", 1)[-1].strip().upper() for header in headers}

@@ -107,3 +107,16 @@ def test_cache_folder_from_settings(tmp_path: Path) -> None:
         assert renderer.cache.folder == tmp_path / "var" / "render_cache"
         assert renderer.cache.max_bytes == config.render.cache_max_mb * 1024 * 1024
         assert renderer.cache.memory_items == config.render.memory_cache_faces
+
+
+def test_stale_temporary_files_are_swept(tmp_path: Path) -> None:
+    """A half-written file left by a crash an hour ago goes at the next trim; a fresh one stays."""
+    cache = FaceCache(tmp_path, max_bytes=1 << 30, memory_items=0)
+    cache.put("abcdef01", _face(2))
+    stale, fresh = tmp_path / "ab" / "old.tmp", tmp_path / "ab" / "new.tmp"
+    for path in (stale, fresh):
+        path.write_bytes(b"partial")
+    hours_ago = stale.stat().st_mtime - 7200
+    os.utime(stale, (hours_ago, hours_ago))
+    cache.trim()
+    assert not stale.exists() and fresh.exists()

@@ -11,7 +11,14 @@ from PIL import Image, ImageChops, ImageStat
 
 from bot.draft.cards import Card
 from bot.draft.collation import open_packs
-from bot.render import MAX_PACK_CARDS, PackHeader, Renderer, TooManyCards, geometry
+from bot.render import (
+    MAX_PACK_CARDS,
+    BadRenderSetting,
+    PackHeader,
+    Renderer,
+    TooManyCards,
+    geometry,
+)
 from bot.render.pack import BADGE_FILL, badge, badge_centre, cell_origin, pack_size
 from bot.sets import load_catalog
 from tests.render import cards
@@ -130,3 +137,20 @@ def test_card_sheet_has_no_badges(renderer: Renderer) -> None:
     pixel = sheet.getpixel((x, y))
     assert isinstance(pixel, tuple)
     assert not all(abs(a - b) < 24 for a, b in zip(pixel, BADGE_FILL, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        pytest.param("image_format", "gif", id="unknown format"),
+        pytest.param("image_quality", 0, id="quality too low"),
+        pytest.param("image_quality", 100, id="quality too high"),
+        pytest.param("workers", 0, id="no worker threads"),
+        pytest.param("memory_faces", -1, id="negative memory cache"),
+    ],
+)
+def test_bad_settings_are_refused(tmp_path: Path, setting: str, value: object) -> None:
+    """A renderer is not built on settings it cannot work with; the error names the key."""
+    with pytest.raises(BadRenderSetting) as caught:
+        make_renderer(tmp_path, **{setting: value})
+    assert str(value) in str(caught.value)

@@ -97,3 +97,14 @@ def test_tinted_blocks_get_backgrounds() -> None:
     assert len(laid.backgrounds) == 1
     top, bottom, colour = laid.backgrounds[0]
     assert colour == (1, 2, 3) and 0 < top < bottom == laid.height
+
+
+def test_glued_runs_wrap_together() -> None:
+    """A quote, a symbol and a colon written together never break across lines."""
+    paragraph = parse_paragraph('a token with "{T}: Add {G}."')
+    for width in range(40, 200, 7):
+        laid = layout([Block((paragraph,))], width, 12)
+        for line in laid.lines:
+            values = [p.run.value for p in line.placed]
+            if '"' in values:
+                assert values[values.index('"') + 1 : values.index('"') + 3] == ["T", ":"], width
