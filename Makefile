@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job: a full draft, offline, on the embedded defaults.
+## The main job: whole drafts offline, scheduler and bot against a local Discord (out/demo).
 demo: $(STAMP)
-	$(BIN)/draftpod simulate --set NEO --players 8 --seed 1
+	$(BIN)/draftpod demo --out out/demo
 
 ## The whole test suite.
 test: $(STAMP)
