@@ -15,6 +15,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -133,7 +134,7 @@ class Stack:
         self.bot = Child(
             ChildSpec(
                 "bot",
-                draftpod_command(config, "bot", "--local-discord", self.discord.base_url),
+                self.bot_argv(config, self.discord.base_url),
                 BOT_READY,
                 self.folder.bot_log,
                 env={**env, "DISCORD_TOKEN": self.discord.token},
@@ -143,6 +144,10 @@ class Stack:
         self._watch(self.bot)
         self.bot_user = bot_ready["user"]
         await self._commands_synced()
+
+    def bot_argv(self, config: Path, local_discord: str) -> list[str]:
+        """The bot's command line: ``draftpod bot --local-discord URL`` with the run's settings."""
+        return draftpod_command(config, "bot", "--local-discord", local_discord)
 
     async def _commands_synced(self) -> None:
         """Until ``/draft`` is synced: the ready line may come before the tree is."""
