@@ -76,6 +76,11 @@ async def pod_cleanup(bot: DraftBot, params: dict[str, Any]) -> Any:
     return {"forgotten": await bot.service.forget(_int(params, "pod"))}
 
 
+@job_method("queue_fill")
+async def queue_fill(bot: DraftBot, params: dict[str, Any]) -> Any:
+    return await bot.service.fill_timer(_int(params, "pod"))
+
+
 @job_method("ping")
 async def ping(bot: DraftBot, params: dict[str, Any]) -> Any:
     return {

@@ -10,8 +10,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.draft.catalog import Catalog
 from bot.service import CreateOptions, LivePod, NoPodHere, ServiceError
-from bot.ui.components import actor_of, lobby_view, player_of, refuse
+from bot.ui.components import actor_of, lobby_view, player_of, queue_view, refuse
 from bot.ui.embeds import lobby_embed
 
 if TYPE_CHECKING:
@@ -20,6 +21,16 @@ if TYPE_CHECKING:
 MENTION = re.compile(r"<@!?(\d{15,21})>")
 TimerChoice = Literal["fixed", "scaled", "mtr", "none"]
 DeckFormat = Literal["arena", "mtgo", "text"]
+
+
+def set_choices(catalog: Catalog, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete over the sets of ``sets/``: code or name containing what was typed."""
+    wanted = current.strip().lower()
+    return [
+        app_commands.Choice(name=f"{code} · {card_set.name}"[:100], value=code)
+        for code, card_set in sorted(catalog.sets.items())
+        if wanted in code.lower() or wanted in card_set.name.lower()
+    ][:25]
 
 
 class DraftCog(commands.GroupCog, group_name="draft", group_description="Booster drafts"):
@@ -84,17 +95,10 @@ class DraftCog(commands.GroupCog, group_name="draft", group_description="Booster
         await self.bot.presenter.register_lobby(pod_id, message.channel.id, message.id)
 
     @create.autocomplete("set")
-    async def set_codes(
+    async def create_sets(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        catalog = self.bot.catalog()
-        wanted = current.strip().lower()
-        choices = [
-            app_commands.Choice(name=f"{code} · {card_set.name}"[:100], value=code)
-            for code, card_set in sorted(catalog.sets.items())
-            if wanted in code.lower() or wanted in card_set.name.lower()
-        ]
-        return choices[:25]
+        return set_choices(self.bot.catalog(), current)
 
     @app_commands.command(name="join", description="Join a draft lobby")
     @app_commands.describe(pod="The pod's number (default: the newest lobby in this channel)")
@@ -212,6 +216,44 @@ class DraftCog(commands.GroupCog, group_name="draft", group_description="Booster
         await interaction.response.send_message(
             file=discord.File(io.BytesIO(text.encode("utf-8")), filename=name), ephemeral=True
         )
+
+    @app_commands.command(name="queue", description="Queue for a set: you are placed in a pod")
+    @app_commands.describe(set="The set or cube to draft")
+    async def queue(self, interaction: discord.Interaction[Any], set: str) -> None:
+        if interaction.guild_id is None or interaction.channel_id is None:
+            await refuse(interaction, ServiceError("Queue in a server channel."))
+            return
+        try:
+            state, opened = await self.service.enqueue(
+                interaction.guild_id, interaction.channel_id, player_of(interaction.user), set
+            )
+        except Exception as exc:
+            await refuse(interaction, exc)
+            return
+        pod_id = state.pod.id
+        if opened:
+            await interaction.response.send_message(
+                embed=lobby_embed(state),
+                view=lobby_view(pod_id, state.pod.status) or discord.utils.MISSING,
+            )
+            message = await interaction.original_response()
+            await self.bot.presenter.register_lobby(pod_id, message.channel.id, message.id)
+            return
+        settings = state.pod.settings
+        taken = len([s for s in state.seats if not s.is_bot])
+        await interaction.response.send_message(
+            f"You are queued in pod #{pod_id} ({taken} of {settings.seats} seats taken). It "
+            f"starts when full, or when its fill time is up with at least {settings.min_seats} "
+            "players; bot drafters take the empty seats.",
+            view=queue_view(pod_id),
+            ephemeral=True,
+        )
+
+    @queue.autocomplete("set")
+    async def queue_sets(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return set_choices(self.bot.catalog(), current)
 
     # -- which pod a command without a pod number means --------------------------------------
 

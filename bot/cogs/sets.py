@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs.draft import set_choices
 from bot.ui.components import refuse
 
 if TYPE_CHECKING:
@@ -55,12 +56,7 @@ class SetsCog(commands.GroupCog, group_name="sets", group_description="Draftable
     async def codes(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        wanted = current.strip().lower()
-        return [
-            app_commands.Choice(name=f"{code} · {s.name}"[:100], value=code)
-            for code, s in sorted(self.bot.catalog().sets.items())
-            if wanted in code.lower() or wanted in s.name.lower()
-        ][:25]
+        return set_choices(self.bot.catalog(), current)
 
     @app_commands.command(name="reload", description="Read sets/ again (Manage Server)")
     @app_commands.default_permissions(manage_guild=True)

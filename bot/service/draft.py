@@ -65,8 +65,10 @@ from bot.service.values import (
 from bot.storage import (
     NewPod,
     PickConflict,
+    PlayerBusy,
     PodRecord,
     PodSettings,
+    QueueEntry,
     SeatRecord,
     SeatSpec,
     StorageError,
@@ -280,6 +282,69 @@ class DraftService:
         if finished:
             await self._finish(live)
         return state
+
+    # -- matchmaking -------------------------------------------------------------------------
+
+    async def enqueue(
+        self, guild_id: int, channel_id: int, player: Player, set_code: str
+    ) -> tuple[LobbyState, bool]:
+        """Queue for a set: fill the fullest open queue pod of it, else open a new one.
+
+        Returns the pod's state and whether a new pod was opened (its lobby message is then the
+        answer to the command). A queue pod starts when full, or when its fill timer fires with
+        at least the minimum of players; bot drafters take the empty seats.
+        """
+        card_set = self._set(set_code)
+        now = self.clock()
+        busy = await self.store.pods.running_pod_of(player.user_id)
+        if busy is not None:
+            raise PlayerBusy(player.user_id, busy)
+        await self.store.queue.enter(
+            QueueEntry(player.user_id, guild_id, channel_id, card_set.code, now)
+        )
+        for record, _taken in await self.store.queue.fillable(guild_id, card_set.code):
+            if record.id not in self.live:
+                continue
+            try:
+                state, _ = await self.join(record.id, player)
+            except (ServiceError, StorageError):
+                continue
+            await self.store.queue.place(player.user_id, record.id)
+            return state, False
+        draft = self.config.draft
+        options = CreateOptions(
+            set_code=card_set.code,
+            pick_seconds=draft.pick_seconds,
+            timer_policy=draft.timer_policy,
+            seats=draft.max_seats,
+            bots=0,
+            packs=draft.packs_per_player,
+        )
+        state = await self.create(guild_id, channel_id, player, options, origin="queue")
+        pod_id = state.pod.id
+        await self.store.queue.place(player.user_id, pod_id)
+        when = now + timedelta(seconds=draft.queue_fill_seconds)
+        create_task(
+            self.link.handler.schedule(
+                "queue_fill",
+                {"pod": pod_id},
+                trigger={"type": "date", "run_date": when},
+                job_id=f"queue_fill-{pod_id}",
+            ),
+            name=f"queue fill timer {pod_id}",
+        )
+        return state, True
+
+    async def fill_timer(self, pod_id: int) -> dict[str, Any]:
+        """The queue pod's fill timer fired: start with bot drafters if enough players came."""
+        live = self.live.get(pod_id)
+        if live is None or live.record.status != "open":
+            return {"started": False, "why": "not an open lobby"}
+        players = len(live.humans)
+        if players < live.record.settings.min_seats:
+            return {"started": False, "why": f"{players} player(s) queued"}
+        await self.start(pod_id, None)
+        return {"started": True, "players": players}
 
     # -- picks -------------------------------------------------------------------------------
 

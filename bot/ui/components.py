@@ -179,6 +179,47 @@ class LobbyButton(
         await interaction.response.send_message(text, ephemeral=True)
 
 
+class LeaveQueueButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"queue:leave:(?P<pod>\d+)"
+):
+    """Leaving the queue is one click, on the note that said where the player was placed."""
+
+    def __init__(self, pod_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Leave the queue",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"queue:leave:{pod_id}",
+            )
+        )
+        self.pod_id = pod_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> LeaveQueueButton:
+        return cls(int(match["pod"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await bot_of(interaction).service.leave(self.pod_id, interaction.user.id)
+        except Exception as exc:
+            await refuse(interaction, exc)
+            return
+        await interaction.response.edit_message(
+            content=f"You left the queue (pod #{self.pod_id}).", view=None
+        )
+
+
+def queue_view(pod_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(LeaveQueueButton(pod_id))
+    return view
+
+
 def lobby_view(pod_id: int, status: str) -> discord.ui.View | None:
     if status != "open":
         return None
@@ -194,4 +235,8 @@ def _describe_card(card: Any) -> str | None:
     return text[:100] or None
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (PickSelect, LobbyButton)
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    PickSelect,
+    LobbyButton,
+    LeaveQueueButton,
+)

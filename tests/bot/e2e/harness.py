@@ -180,14 +180,24 @@ class Drafter:
 
 
 @contextlib.asynccontextmanager
-async def table(folder: Path, **bot_settings: Any) -> AsyncIterator[Table]:
+async def table(folder: Path, **settings: Any) -> AsyncIterator[Table]:
     """Start the scheduler process and the local Discord, write a config, make a guild."""
     sched_dir = folder / "scheduler"
     sched_dir.mkdir(parents=True)
     scheduler = await SchedulerProcess(sched_dir).start()
     try:
         async with LocalDiscord(interaction_deadline=3.0) as server:
-            settings = {"edit_coalesce_seconds": 0.05, "progress_edit_seconds": 0.5, **bot_settings}
+            draft_keys = {
+                "queue_fill_seconds",
+                "packs_per_player",
+                "lobby_ttl_seconds",
+                "warning_seconds",
+                "pick_seconds",
+                "timer_policy",
+            }
+            draft = {k: v for k, v in settings.items() if k in draft_keys}
+            bot = {"edit_coalesce_seconds": 0.05, "progress_edit_seconds": 0.5}
+            bot |= {k: v for k, v in settings.items() if k not in draft_keys}
             config_path = folder / "config.yaml"
             lines = [
                 "paths:",
@@ -199,8 +209,10 @@ async def table(folder: Path, **bot_settings: Any) -> AsyncIterator[Table]:
                 "  heartbeat_seconds: 0.25",
                 "bot:",
                 "  ack_timeout_seconds: 0.5",
-                *[f"  {k}: {v}" for k, v in settings.items()],
+                *[f"  {k}: {v}" for k, v in bot.items()],
             ]
+            if draft:
+                lines += ["draft:", *[f"  {k}: {v}" for k, v in draft.items()]]
             config_path.write_text("\n".join(lines) + "\n")
             from bot.sandbox import pointed_at
 
