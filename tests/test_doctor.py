@@ -280,3 +280,6 @@ def test_the_invite_permissions_are_the_ones_named_in_the_docs() -> None:
     assert INVITE_PERMISSIONS == needed.value == 2147601408
     needed.manage_messages = True
     assert INVITE_PERMISSIONS_WITH_CLEANUP == needed.value == 2147609600
+    running = (ROOT / "docs" / "running.md").read_text()
+    assert f"permissions={INVITE_PERMISSIONS}&scope=bot+applications.commands" in running
+    assert f"= {INVITE_PERMISSIONS_WITH_CLEANUP}" in running
