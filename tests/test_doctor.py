@@ -14,14 +14,17 @@ from typing import Any
 
 import discord
 import pytest
+from aiohttp import web
 
 from bot.sandbox import LocalDiscord
 from draftpod.config import Config, load_config
 from draftpod.doctor import (
     INVITE_PERMISSIONS,
     INVITE_PERMISSIONS_WITH_CLEANUP,
+    Check,
     Options,
     Report,
+    _safely,
     diagnose,
     exit_code,
 )
@@ -283,3 +286,36 @@ def test_the_invite_permissions_are_the_ones_named_in_the_docs() -> None:
     running = (ROOT / "docs" / "running.md").read_text()
     assert f"permissions={INVITE_PERMISSIONS}&scope=bot+applications.commands" in running
     assert f"= {INVITE_PERMISSIONS_WITH_CLEANUP}" in running
+
+
+async def test_another_program_on_the_scheduler_port_is_told_apart(tmp_path: Path) -> None:
+    """A web server that is not the scheduler answers /health: FAIL asks what holds the port."""
+
+    async def not_found(request: web.Request) -> web.Response:
+        return web.Response(status=404, text="<html><body>Not here</body></html>")
+
+    app = web.Application()
+    app.router.add_get("/health", not_found)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        port = runner.addresses[0][1]
+        config = load_config(write_config(tmp_path, http_port=port), root=tmp_path)
+        _, lines, _ = await run_doctor(config, Options(timeout=3.0, skip_discord=True))
+    finally:
+        await runner.cleanup()
+    assert lines["scheduler"].startswith(f"FAIL  scheduler    http://127.0.0.1:{port}/health")
+    assert f"is another program on port {port}?" in lines["scheduler"]
+
+
+async def test_a_check_that_breaks_becomes_a_fail_line() -> None:
+    """An unexpected exception inside a check is reported as that check's FAIL, not raised."""
+
+    def broken() -> None:
+        raise KeyError("uptime")
+
+    check = await _safely("scheduler", broken)
+    assert isinstance(check, Check) and check.failed
+    assert check.line().startswith("FAIL  scheduler    the check itself broke: KeyError:")

@@ -18,8 +18,10 @@ imported inside the checks that use them, and the local Discord only with ``--di
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from draftpod.config import Config
 from draftpod.doctor.discord_login import (
@@ -42,6 +44,8 @@ from draftpod.doctor.report import (
     Options,
     Report,
     exit_code,
+    fail,
+    reason,
     secret,
     skip,
 )
@@ -70,19 +74,41 @@ async def diagnose(
     token = secret(environ, TOKEN_ENV)
     api_token = secret(environ, API_TOKEN_ENV)
     report = Report(emit, secrets=[s for s in (token, api_token) if s])
-    report.add(check_settings(config))
-    report.add(await check_sets(config))
-    report.add(check_folders(config))
-    report.add(await check_database(config, options.timeout))
+    report.add(await _safely("settings", lambda: check_settings(config)))
+    report.add(await _safely("sets", lambda: check_sets(config)))
+    report.add(await _safely("folders", lambda: check_folders(config)))
+    report.add(await _safely("database", lambda: check_database(config, options.timeout)))
     application_id: int | None = None
     if options.skip_discord:
         report.add(skip("discord", "--skip-discord: token, login and intents not checked"))
     else:
-        report.add(check_token(token))
+        report.add(await _safely("token", lambda: check_token(token)))
         if token is None or report.checks[-1].failed:
             report.add(skip("discord", "no usable DISCORD_TOKEN to log in with"))
         else:
-            checks, application_id = await check_discord(token, options)
-            report.add(*checks)
-    report.add(*await check_scheduler(config, options, api_token, application_id))
+            login = await _safely("discord", lambda: check_discord(token, options))
+            if isinstance(login, tuple):
+                checks, application_id = login
+                report.add(*checks)
+            else:
+                report.add(login)
+    scheduler = await _safely(
+        "scheduler", lambda: check_scheduler(config, options, api_token, application_id)
+    )
+    report.add(*(scheduler if isinstance(scheduler, list) else [scheduler]))
     return report
+
+
+async def _safely(name: str, run: Callable[[], Any]) -> Any:
+    """What the check returns, or a FAIL line if it broke: a bug must not end in a traceback."""
+    try:
+        value = run()
+        if inspect.isawaitable(value):
+            value = await value
+    except Exception as exc:
+        return fail(
+            name,
+            f"the check itself broke: {type(exc).__name__}: {reason(exc)}",
+            "a draftpod bug: report it with this line (the other checks still ran)",
+        )
+    return value

@@ -89,7 +89,8 @@ async def _health(session: aiohttp.ClientSession, base: str, timeout: float) -> 
             f"{base}/health answered {status} {_brief(body)}, not the scheduler's health",
             f"is another program on port {base.rsplit(':', 1)[1]}? {fix}",
         )
-    uptime = _duration(float(body.get("uptime_seconds", 0)))
+    seconds = body.get("uptime_seconds")
+    uptime = _duration(seconds) if isinstance(seconds, int | float) else "?"
     return ok(
         "scheduler",
         f"{base} up {uptime}, {body.get('handlers', '?')} handler(s) connected, "
@@ -132,6 +133,7 @@ async def _handler(
             f"{base}/api/handlers answered {status} {_brief(body)}",
             "see the scheduler's log",
         ), None
+    handlers = [h for h in handlers if isinstance(h, dict)]
     ours = next((h for h in handlers if h.get("handler_id") == handler_id), None)
     if ours is None:
         others = ", ".join(repr(h.get("handler_id")) for h in handlers) or "none"
