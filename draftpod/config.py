@@ -73,6 +73,8 @@ class BotConfig:
     database_url: str
     edit_coalesce_seconds: float
     database_busy_timeout_seconds: float
+    progress_edit_seconds: float
+    sync_commands: bool
 
 
 @dataclass(frozen=True, slots=True)

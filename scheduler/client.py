@@ -433,4 +433,4 @@ def _json_time(key: str, value: Any) -> Any:
     return value
 
 
-__all__ = ["Handler", "HandlerStopped", "JobFunction", "SchedulerRejected"]
+__all__ = ["Handler", "HandlerStopped", "JobFunction", "SchedulerRejected", "TimerPolicy"]

@@ -71,6 +71,7 @@ from bot.draft.records import (
     SeatKind,
     fill_with_bots,
     pick_position,
+    spread_bots,
 )
 
 __all__ += [
@@ -105,4 +106,5 @@ __all__ += [
     "fill_with_bots",
     "pick_position",
     "replay",
+    "spread_bots",
 ]

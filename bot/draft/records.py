@@ -62,3 +62,22 @@ def fill_with_bots(seats: tuple[Seat, ...] | list[Seat], size: int) -> tuple[Sea
         if name not in taken:
             filled.append(Seat(name, "bot"))
     return tuple(filled)
+
+
+def spread_bots(players: tuple[Seat, ...] | list[Seat], size: int) -> tuple[Seat, ...]:
+    """The players and ``size - len(players)`` bot drafters, the bots spread evenly between them.
+
+    Packs pass to the next seat, so a bot run between two players decides what each passes to
+    the next; spreading the bots gives every player about the same number of bot neighbours
+    instead of seating all humans side by side.
+    """
+    if not players:
+        return fill_with_bots([], size)
+    bots = fill_with_bots(players, size)[len(players) :]
+    seats: list[Seat] = []
+    for number, player in enumerate(players):
+        seats.append(player)
+        # The bots after this player: its even share of them, rounded so the shares add up.
+        first = number * len(bots) // len(players)
+        seats.extend(bots[first : (number + 1) * len(bots) // len(players)])
+    return tuple(seats)

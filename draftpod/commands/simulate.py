@@ -7,10 +7,8 @@ MTGO log per seat and the JSON log of the pod, print what happened. Same seed, s
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from bot.draft.pod import Pod
     from bot.draft.records import fill_with_bots
     from bot.draft.set_errors import SetError
+    from bot.logfiles import write_pod_logs
     from bot.sets import load_catalog
 
     players: int = args.players
@@ -64,30 +63,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return _fail(str(exc))
     started_at = datetime.now(UTC).astimezone()
     pod.start()
-    written = write_logs(pod, logs_dir, event=str(seed), started_at=started_at)
+    written = write_pod_logs(pod, logs_dir, event=str(seed), started_at=started_at)
     print(summary(pod, written, logs_dir))
     return 0
-
-
-def write_logs(pod: Any, logs_dir: Path, *, event: str, started_at: datetime) -> list[Path]:
-    """One MTGO log per seat and the pod's JSON log, each written atomically."""
-    from bot.draft.exports import pod_log_json
-    from bot.draft.mtgo_log import build_mtgo_log, format_mtgo_log, mtgo_log_filename
-
-    logs_dir.mkdir(parents=True, exist_ok=True)
-    codes = [pod.card_set.code] * pod.packs_per_seat
-    day = started_at.date()
-    written: list[Path] = []
-    for seat, info in enumerate(pod.seats):
-        log = build_mtgo_log(pod, seat, event=event, started_at=started_at)
-        path = logs_dir / mtgo_log_filename(info.name, day, event, codes)
-        _write_atomically(path, format_mtgo_log(log))
-        written.append(path)
-    stem = Path(mtgo_log_filename("draftpod", day, event, codes)).stem
-    json_path = logs_dir / f"{stem}.json"
-    _write_atomically(json_path, pod_log_json(pod, event=event, started_at=started_at))
-    written.append(json_path)
-    return written
 
 
 def summary(pod: Any, written: list[Path], logs_dir: Path) -> str:
@@ -106,17 +84,6 @@ def summary(pod: Any, written: list[Path], logs_dir: Path) -> str:
     lines += ["", f"Wrote {len(written)} files to {logs_dir}:"]
     lines += [f"  {path.name}" for path in written]
     return "\n".join(lines)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _fail(message: str) -> int:

@@ -1,0 +1,173 @@
+"""The bot process: the discord.py client, and the main that owns every resource's lifetime.
+
+Dependencies are made in :func:`run_bot` and passed to :class:`DraftBot` (discord.py's
+``advanced_startup`` pattern); ``setup_hook`` loads the cogs, registers the persistent menus and
+buttons, starts the scheduler handler in the bot's own loop and brings back the pods that were
+running when the process last stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.cogs import EXTENSIONS
+from bot.draft.catalog import Catalog
+from bot.jobs import JOB_METHODS
+from bot.outbound import OutboundQueue
+from bot.outbound.discord_transport import DiscordTransport
+from bot.render import Renderer
+from bot.service import DraftService, SchedulerLink
+from bot.sets import load_catalog
+from bot.storage import Store, open_configured_store
+from bot.ui.components import DYNAMIC_ITEMS
+from bot.ui.presenter import DiscordPresenter
+from draftpod.config import Config, secret
+from scheduler.client import Handler
+
+log = logging.getLogger(__name__)
+
+ReadyCallback = Callable[["DraftBot"], None]
+
+
+class DraftBot(commands.Bot):
+    """discord.py's bot with the draft service, the outbound queue and the scheduler handler."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        store: Store,
+        renderer: Renderer,
+        catalog: Catalog,
+        handler: Handler,
+        on_ready_once: ReadyCallback | None = None,
+        **options: Any,
+    ) -> None:
+        # Default intents: guilds for the channel cache, DMs for typed picks (a bot reads the
+        # content of its own DMs without the privileged message-content intent).
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            help_command=None,
+            **options,
+        )
+        self.config = config
+        self.store = store
+        self.renderer = renderer
+        self.handler = handler
+        self._catalog = catalog
+        self._on_ready_once = on_ready_once
+        self.outbound: OutboundQueue[Any] = OutboundQueue(
+            DiscordTransport(self), coalesce_seconds=config.bot.edit_coalesce_seconds
+        )
+        self.presenter = DiscordPresenter(
+            self,
+            self.outbound,
+            store,
+            renderer,
+            progress_seconds=config.bot.progress_edit_seconds,
+        )
+        self.link = SchedulerLink(handler)
+        self.service = DraftService(config, store, self.catalog, self.link, self.presenter)
+        for name, method in JOB_METHODS.items():
+            handler.add_job(name, functools.partial(_run_job, self, method, name))
+
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    async def reload_catalog(self) -> Catalog:
+        """Read ``sets/`` again (a new file is picked up with no code change); running pods keep
+        the set they were dealt from."""
+        self._catalog = await asyncio.to_thread(load_sets, self.config)
+        return self._catalog
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        await self.handler.start(wait=False)
+        restored = await self.service.restore()
+        if restored:
+            log.info("restored %s running pod(s)", restored)
+        if self.config.bot.sync_commands:
+            await self.tree.sync()
+
+    async def on_ready(self) -> None:
+        callback, self._on_ready_once = self._on_ready_once, None
+        if callback is not None:
+            callback(self)
+
+    async def close(self) -> None:
+        await self.outbound.aclose(timeout=5.0)
+        await self.handler.stop()
+        await super().close()
+
+
+async def _run_job(bot: DraftBot, method: Any, name: str, params: dict[str, Any]) -> Any:
+    await bot.wait_until_ready()
+    return await method(bot, params)
+
+
+def load_sets(config: Config) -> Catalog:
+    catalog = load_catalog(
+        config.paths.sets_dir, max_file_bytes=config.sets.max_file_mb * 1024 * 1024
+    )
+    for error in catalog.errors:
+        log.warning("set file refused: %s", error)
+    return catalog
+
+
+def make_handler(config: Config) -> Handler:
+    return Handler(
+        config.bot.handler_id,
+        address=config.scheduler.zmq_address,
+        token=secret("DRAFTPOD_API_TOKEN"),
+        ack_timeout=config.bot.ack_timeout_seconds,
+        heartbeat_seconds=config.scheduler.heartbeat_seconds,
+    )
+
+
+async def run_bot(
+    config: Config,
+    token: str,
+    *,
+    on_ready: ReadyCallback | None = None,
+    stop: asyncio.Event | None = None,
+    **options: Any,
+) -> None:
+    """Run the bot until ``stop`` is set (or the connection ends), then release everything."""
+    store = await open_configured_store(config)
+    renderer = Renderer.from_config(config)
+    try:
+        catalog = await asyncio.to_thread(load_sets, config)
+        bot = DraftBot(
+            config,
+            store=store,
+            renderer=renderer,
+            catalog=catalog,
+            handler=make_handler(config),
+            on_ready_once=on_ready,
+            **options,
+        )
+        async with bot:
+            runner = asyncio.create_task(bot.start(token), name="discord client")
+            waits: set[asyncio.Task[Any]] = {runner}
+            if stop is not None:
+                waits.add(asyncio.create_task(stop.wait(), name="stop signal"))
+            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            if runner not in done:
+                await bot.close()
+            for task in waits:
+                if task is not runner:
+                    task.cancel()
+            await runner
+    finally:
+        renderer.close()
+        await store.close()
