@@ -41,16 +41,17 @@ def test_the_bot_gets_the_bound_scheduler_and_both_stop_on_sigterm(
 ) -> None:
     seen: list[str] = []
 
-    async def fake_bot(config: Config, token: str) -> None:
+    async def fake_bot(config: Config, token: str, stop: asyncio.Event) -> None:
         seen.append(config.scheduler.zmq_address)
         assert token == "t0ken"
         os.kill(os.getpid(), signal.SIGTERM)
-        await asyncio.Event().wait()  # until cancelled: the launcher stops the bot first
+        await stop.wait()  # the launcher asks the bot to stop before it stops the scheduler
+        seen.append("stopped")
 
     monkeypatch.setenv("DISCORD_TOKEN", "t0ken")
     monkeypatch.setattr(run_command, "_bot", fake_bot)
     assert cli.main(["--config", str(write_config(tmp_path)), "run"]) == 0
-    assert len(seen) == 1 and not seen[0].endswith(":0")  # the address it really bound
+    assert len(seen) == 2 and not seen[0].endswith(":0")  # the address it really bound
     log = (tmp_path / "var" / "scheduler.log").read_text()
     assert "scheduler ready" in log
     assert log.rstrip().endswith("scheduler exited with code 0")
@@ -59,7 +60,7 @@ def test_the_bot_gets_the_bound_scheduler_and_both_stop_on_sigterm(
 def test_a_bot_that_fails_stops_the_scheduler_and_exits_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def failing_bot(config: Config, token: str) -> None:
+    async def failing_bot(config: Config, token: str, stop: asyncio.Event) -> None:
         raise RuntimeError("no gateway")
 
     monkeypatch.setenv("DISCORD_TOKEN", "t0ken")

@@ -27,6 +27,7 @@ log = logging.getLogger("draftpod.run")
 TOKEN_ENV = "DISCORD_TOKEN"
 EXIT_NO_TOKEN = 2
 EXIT_SETTINGS = 2  # the scheduler's own code for a settings file it cannot use
+BOT_STOP_GRACE = 15.0
 
 
 def register(subparsers: Any) -> None:
@@ -96,7 +97,8 @@ async def _run(config: Config, token: str, config_file: str | None, scheduler_lo
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    bot = asyncio.create_task(_bot(config, token), name="bot")
+    bot_stop = asyncio.Event()
+    bot = asyncio.create_task(_bot(config, token, bot_stop), name="bot")
     stopping = asyncio.create_task(stop.wait(), name="stop-signal")
     gave_up = asyncio.create_task(scheduler.finished.wait(), name="scheduler-gave-up")
     code = 0
@@ -112,8 +114,13 @@ async def _run(config: Config, token: str, config_file: str | None, scheduler_lo
             loop.remove_signal_handler(sig)
         if not bot.done():
             log.info("stopping the bot")
-            bot.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            bot_stop.set()  # run_bot flushes its outbound queue and closes its stores
+            try:
+                await asyncio.wait_for(asyncio.shield(bot), BOT_STOP_GRACE)
+            except TimeoutError:
+                log.warning("the bot did not stop within %gs; cancelling it", BOT_STOP_GRACE)
+                bot.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await bot
         stopping.cancel()
         gave_up.cancel()
@@ -122,10 +129,10 @@ async def _run(config: Config, token: str, config_file: str | None, scheduler_lo
     return code
 
 
-async def _bot(config: Config, token: str) -> None:
+async def _bot(config: Config, token: str, stop: asyncio.Event) -> None:
     from bot.app import run_bot
 
-    await run_bot(config, token)
+    await run_bot(config, token, stop=stop)
 
 
 def _bot_exit(task: asyncio.Task[None]) -> int:
