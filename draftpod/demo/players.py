@@ -12,7 +12,7 @@ the edits the bot makes to them. What the bot's contract promises is what they r
 - a choice that lost the race against the timeout is refused, ephemerally;
 - the end is a DM with the pool image and a deck file.
 
-Think times come from a seeded RNG: most picks take 0.2-1.2 s; a few take longer than the pick
+Think times come from a seeded RNG: most picks take 0.2-1.0 s; a few take longer than the pick
 timer, so the scheduler's time-outs and the bot's auto-picks are part of every run. One player
 of each pod (the last to join) dawdles: it always lets its first pick run out, then runs out
 five times as often as the others.
@@ -37,7 +37,7 @@ SELECT = 3  # Discord's component type of a string select
 UPDATE_MESSAGE, DEFERRED_UPDATE = 7, 6
 # Discord's 3 s deadline, plus the slack of a loaded machine before a choice counts as lost.
 ANSWER_TIMEOUT = 5.0
-FAST_THINK = (0.2, 1.2)
+FAST_THINK = (0.2, 1.0)
 DAWDLER_FACTOR = 5.0
 
 PlayerState = Literal["waiting", "thinking", "done", "stuck"]
