@@ -47,13 +47,14 @@ class ChildSpec:
 
     ``env`` is added to this process's environment; ``PYTHONPATH`` always starts with the
     project root, so a child imports the same code as its parent (a worktree, not whatever
-    copy is installed in the virtualenv).
+    copy is installed in the virtualenv). ``log_path`` None leaves the child's stderr on this
+    process's stderr (a service whose logs go to the journal).
     """
 
     name: str
     argv: Sequence[str]
     ready: re.Pattern[str]
-    log_path: Path
+    log_path: Path | None
     env: Mapping[str, str] = field(default_factory=dict)
     cwd: Path = PROJECT_ROOT
     ready_timeout: float = 60.0
@@ -97,8 +98,9 @@ class Child:
     """One running child process. Start it with :meth:`start`; always :meth:`stop` it.
 
     stderr goes straight to the log file (the child keeps writing there even if this process
-    is killed); stdout is read here for the ready line, and every other stdout line is
-    appended to the same log, so a chatty child never blocks on a full pipe.
+    is killed) or, without one, to this process's stderr; stdout is read here for the ready
+    line, and every other stdout line goes to the same place, so a chatty child never blocks
+    on a full pipe.
     """
 
     def __init__(self, spec: ChildSpec) -> None:
@@ -128,9 +130,10 @@ class Child:
         up leaves nothing behind.
         """
         spec = self.spec
-        spec.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = open(spec.log_path, "ab", buffering=0)  # noqa: SIM115 - closed in stop()
-        self._log.write(f"--- {spec.name} starting: {' '.join(spec.argv)}\n".encode())
+        if spec.log_path is not None:
+            spec.log_path.parent.mkdir(parents=True, exist_ok=True)
+            self._log = open(spec.log_path, "ab", buffering=0)  # noqa: SIM115 - closed in stop()
+        self._write_log(f"--- {spec.name} starting: {' '.join(spec.argv)}\n".encode())
         self.started_at = time.monotonic()
         self.proc = await asyncio.create_subprocess_exec(
             *spec.argv,
@@ -176,10 +179,15 @@ class Child:
             self._write_log(raw)
 
     def _write_log(self, raw: bytes) -> None:
-        if self._log is not None and not self._log.closed:
+        if self.spec.log_path is None:
+            sys.stderr.buffer.write(raw)
+            sys.stderr.buffer.flush()
+        elif self._log is not None and not self._log.closed:
             self._log.write(raw)
 
     def _tail(self) -> str:
+        if self.spec.log_path is None:
+            return ""  # it went to this process's stderr, just above
         try:
             text = self.spec.log_path.read_text(errors="replace")
         except OSError:
@@ -218,8 +226,8 @@ class Child:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(self._drain, 2.0)
             self._drain = None
+        self._write_log(f"--- {self.spec.name} exited with code {proc.returncode}\n".encode())
         if self._log is not None:
-            self._log.write(f"--- {self.spec.name} exited with code {proc.returncode}\n".encode())
             self._log.close()
             self._log = None
         return proc.returncode

@@ -33,11 +33,11 @@ def test_without_a_token_it_says_so_and_exits_2(
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     assert cli.main(["--config", str(write_config(tmp_path)), "run"]) == 2
     assert "DISCORD_TOKEN is not set" in capsys.readouterr().err
-    assert not (tmp_path / "var" / "scheduler.log").exists()  # nothing was started
+    assert not (tmp_path / "var").exists()  # nothing was started
 
 
 def test_the_bot_gets_the_bound_scheduler_and_both_stop_on_sigterm(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     seen: list[str] = []
 
@@ -52,9 +52,9 @@ def test_the_bot_gets_the_bound_scheduler_and_both_stop_on_sigterm(
     monkeypatch.setattr(run_command, "_bot", fake_bot)
     assert cli.main(["--config", str(write_config(tmp_path)), "run"]) == 0
     assert len(seen) == 2 and not seen[0].endswith(":0")  # the address it really bound
-    log = (tmp_path / "var" / "scheduler.log").read_text()
-    assert "scheduler ready" in log
-    assert log.rstrip().endswith("scheduler exited with code 0")
+    err = capfd.readouterr().err  # the scheduler logs where the launcher does, by default
+    assert "scheduler ready" in err
+    assert err.rstrip().endswith("scheduler exited with code 0")
 
 
 def test_a_bot_that_fails_stops_the_scheduler_and_exits_1(
@@ -65,6 +65,8 @@ def test_a_bot_that_fails_stops_the_scheduler_and_exits_1(
 
     monkeypatch.setenv("DISCORD_TOKEN", "t0ken")
     monkeypatch.setattr(run_command, "_bot", failing_bot)
-    assert cli.main(["--config", str(write_config(tmp_path)), "run"]) == 1
-    log = (tmp_path / "var" / "scheduler.log").read_text()
+    log_file = tmp_path / "scheduler.log"
+    argv = ["--config", str(write_config(tmp_path)), "run", "--scheduler-log", str(log_file)]
+    assert cli.main(argv) == 1
+    log = log_file.read_text()
     assert log.rstrip().endswith("scheduler exited with code 0")

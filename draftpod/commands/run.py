@@ -41,7 +41,8 @@ def register(subparsers: Any) -> None:
         "--scheduler-log",
         type=Path,
         metavar="FILE",
-        help="where the scheduler's log goes (default: <paths.var_dir>/scheduler.log)",
+        help="write the scheduler's log to FILE (default: this process's standard error, "
+        "with the bot's)",
     )
     parser.set_defaults(run=run)
 
@@ -59,11 +60,13 @@ def run(args: argparse.Namespace, config: Config) -> int:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
-    scheduler_log: Path = args.scheduler_log or config.paths.var_dir / "scheduler.log"
+    scheduler_log: Path | None = args.scheduler_log
     return asyncio.run(_run(config, token, getattr(args, "config", None), scheduler_log))
 
 
-async def _run(config: Config, token: str, config_file: str | None, scheduler_log: Path) -> int:
+async def _run(
+    config: Config, token: str, config_file: str | None, scheduler_log: Path | None
+) -> int:
     from draftpod.processes import SCHEDULER_READY, ChildFailed, ChildSpec, Supervisor
 
     argv = [sys.executable, "-m", "scheduler"]
@@ -88,7 +91,7 @@ async def _run(config: Config, token: str, config_file: str | None, scheduler_lo
     except ChildFailed as exc:
         print(f"draftpod run: {exc}", file=sys.stderr)
         return 1
-    log.info("scheduler ready: %s (log: %s)", ready.group(0), scheduler_log)
+    log.info("%s (log: %s)", ready.group(0), scheduler_log or "standard error")
     config = dataclasses.replace(
         config, scheduler=dataclasses.replace(config.scheduler, zmq_address=bound["zmq"])
     )
