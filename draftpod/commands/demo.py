@@ -96,6 +96,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return 2
     try:
         return asyncio.run(run_demo(config, options))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         print("draftpod demo: interrupted; every process it started is stopped", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import signal
 import sys
 import time
 from dataclasses import asdict
@@ -51,6 +52,10 @@ INLINE_IMAGES_LIMIT = 48 * 1024 * 1024
 
 
 async def run_demo(base: Config, options: DemoOptions) -> int:
+    # SIGTERM does what Ctrl-C does: cancel the run, so that every child is stopped in order.
+    main = asyncio.current_task()
+    if main is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     folder = RunFolder(options.out.resolve())
     folder.prepare()
     began = time.monotonic()

@@ -179,11 +179,13 @@ class Stack:
         assert self._died is not None
         task = asyncio.ensure_future(work)
         either: list[asyncio.Future[Any]] = [task, self._died]
-        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # Ctrl-C, SIGTERM: the work stops with the demo
+            await _cancel(task)
+            raise
         if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await _cancel(task)
             raise ChildDied(self._died.result())
         return task.result()
 
@@ -206,3 +208,10 @@ class Stack:
             finally:
                 if self.scheduler is not None:
                     await self.scheduler.stop()
+
+
+async def _cancel(task: asyncio.Future[Any]) -> None:
+    """Cancel and wait for it, so that none of its errors is left unretrieved."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
