@@ -60,10 +60,8 @@ def lobby_embed(state: LobbyState) -> discord.Embed:
             if seat.finished:
                 lines.append(f"{who}: done")
             elif seat.queued:
-                plural = "s" if seat.queued != 1 else ""
-                lines.append(
-                    f"{who}: pick {seat.picks + 1}/{seat.total} · {seat.queued} pack{plural} in hand"
-                )
+                held = f"{seat.queued} pack{'s' if seat.queued != 1 else ''} in hand"
+                lines.append(f"{who}: pick {seat.picks + 1}/{seat.total} · {held}")
             else:
                 lines.append(f"{who}: pick {seat.picks + 1}/{seat.total} · waiting for a pack")
         embed.add_field(name="Table", value="\n".join(lines)[:1024], inline=False)
