@@ -64,6 +64,7 @@ class DraftBot(commands.Bot):
         self.handler = handler
         self._catalog = catalog
         self._on_ready_once = on_ready_once
+        self._closing = False
         self.outbound: OutboundQueue[Any] = OutboundQueue(
             DiscordTransport(self), coalesce_seconds=config.bot.edit_coalesce_seconds
         )
@@ -105,8 +106,11 @@ class DraftBot(commands.Bot):
             callback(self)
 
     async def close(self) -> None:
-        await self.outbound.aclose(timeout=5.0)
-        await self.handler.stop()
+        """Send what waits, stop the handler, then close discord.py; safe to call twice."""
+        if not self._closing:
+            self._closing = True
+            await self.outbound.aclose(timeout=5.0)
+            await self.handler.stop()
         await super().close()
 
 

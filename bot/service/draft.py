@@ -559,7 +559,7 @@ class DraftService:
         live = LivePod(snapshot.pod, snapshot.seats)
         self.live[record.id] = live
         if record.status == "open":
-            self.link.pod_open(record.id, self.config.draft.lobby_ttl_seconds)
+            # The scheduler keeps the lobby's expiry; opening it again would push it back.
             return
         card_set = self._set(record.set_code)
         seats = tuple(Seat(s.display_name, "bot" if s.is_bot else "player") for s in snapshot.seats)

@@ -59,9 +59,11 @@ def lobby_embed(state: LobbyState) -> discord.Embed:
             who = f"🤖 {seat.name}" if seat.is_bot else f"<@{seat.user_id}>"
             if seat.finished:
                 lines.append(f"{who}: done")
+            elif seat.queued:
+                held = f"{seat.queued} pack{'s' if seat.queued != 1 else ''} in hand"
+                lines.append(f"{who}: pick {seat.picks + 1}/{seat.total} · {held}")
             else:
-                waiting = f", {seat.queued} pack{'s' if seat.queued != 1 else ''} waiting"
-                lines.append(f"{who}: pick {seat.picks + 1}/{seat.total}{waiting}")
+                lines.append(f"{who}: pick {seat.picks + 1}/{seat.total} · waiting for a pack")
         embed.add_field(name="Table", value="\n".join(lines)[:1024], inline=False)
         if state.autopicks:
             embed.add_field(name="Auto-picks", value=str(state.autopicks))

@@ -112,3 +112,29 @@ async def test_user_dm_with_a_file(sandbox: LocalDiscord, tiny: TinyBot) -> None
     assert tiny.dm_files == ["deck.txt"]
     fetched = await (await dm(tiny, alice.id)).fetch_message(sent.id)
     assert await fetched.attachments[0].read() == b"1 Island"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "GIF", "JPEG", "WEBP"])
+@pytest.mark.parametrize("lossless", [False, True])
+def test_image_sizes_are_read_from_every_format_the_renderer_writes(
+    fmt: str, lossless: bool
+) -> None:
+    """Width and height come from the file's own header, as Discord reports them."""
+    import io
+
+    from PIL import Image
+
+    from bot.sandbox.messages import image_size
+
+    buffer = io.BytesIO()
+    extra = {"lossless": True} if fmt == "WEBP" and lossless else {}
+    Image.new("RGB", (1234, 567), "teal").save(buffer, format=fmt, **extra)
+    assert image_size(buffer.getvalue()) == (1234, 567)
+
+
+def test_a_file_that_is_not_an_image_has_no_size() -> None:
+    """Garbage, a cut-off JPEG and text give None rather than an error."""
+    from bot.sandbox.messages import image_size
+
+    assert image_size(b"\xff\xd8\xff\xe0\x00") is None
+    assert image_size(b"hello world, not an image") is None
