@@ -12,6 +12,7 @@ import mimetypes
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.sandbox import invocations, payloads
@@ -28,7 +29,7 @@ from bot.sandbox.interactions import (
 from bot.sandbox.messages import image_size
 from bot.sandbox.model import Attachment, Channel, Command, Guild, Message, User
 from bot.sandbox.snowflake import shard_for
-from bot.sandbox.transcript import render_transcript
+from bot.sandbox.transcript import render_transcript, render_transcript_files
 
 if TYPE_CHECKING:
     from bot.sandbox.server import LocalDiscord
@@ -352,6 +353,30 @@ class Driver:
         return render_transcript(
             self.world, records, title=title, summary=summary, inline_images=inline_images
         )
+
+    def write_transcript(
+        self,
+        path: Path,
+        *,
+        title: str = "draftpod transcript",
+        summary: dict[str, object] | None = None,
+        image_folder: str = "images",
+    ) -> list[Path]:
+        """Write the page to ``path`` with each distinct image once as a file beside it, under
+        ``image_folder``: a long session's images would make one self-contained page too heavy
+        to open. Returns every file written."""
+        records = self.discord.interactions.records.values()
+        html, files = render_transcript_files(
+            self.world, records, title=title, summary=summary, image_folder=image_folder
+        )
+        written = []
+        for name, data in files.items():
+            target = path.parent / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written.append(target)
+        path.write_text(html, encoding="utf-8")
+        return [path, *written]
 
     def api_calls(self) -> CallCounts:
         return self.discord.calls.counts()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
 from typing import Any
 
 from bot.sandbox.html_parts import PartRenderer, el, esc
@@ -157,6 +158,34 @@ def render_transcript(
 
     ``inline_images=False`` shows images as file names, for a light page of a long session.
     """
+    html, _ = _render(world, records, title, summary, inline_images, None)
+    return html
+
+
+def render_transcript_files(
+    world: World,
+    records: Iterable[InteractionRecord],
+    *,
+    title: str = "draftpod transcript",
+    summary: Mapping[str, object] | None = None,
+    image_folder: str = "images",
+) -> tuple[str, dict[str, bytes]]:
+    """The page with its images as separate files: ``(html, {relative path: bytes})``.
+
+    For a long session whose images would make one page too heavy to open: each distinct image
+    is one file under ``image_folder``, referenced by relative path.
+    """
+    return _render(world, records, title, summary, True, image_folder)
+
+
+def _render(
+    world: World,
+    records: Iterable[InteractionRecord],
+    title: str,
+    summary: Mapping[str, object] | None,
+    inline_images: bool,
+    image_folder: str | None,
+) -> tuple[str, dict[str, bytes]]:
     page = _Page(world, sorted(records, key=lambda r: r.id), inline_images=inline_images)
     active = {m.channel_id for m in world.messages.values()} | {r.channel_id for r in page.records}
     channels = sorted(
@@ -182,11 +211,19 @@ def render_transcript(
         **(summary or {}),
     }
     tiles = "".join(el("div", el("b", esc(v)) + el("span", esc(k))) for k, v in figures.items())
-    images = "".join(
-        f".i{key}{{background-image:url(data:{a.content_type};base64,"
-        f"{base64.b64encode(a.data).decode()})}}"
-        for key, a in page.parts.images.items()
-    )
+    files: dict[str, bytes] = {}
+    if image_folder is None:
+        urls = {
+            key: f"data:{a.content_type};base64,{base64.b64encode(a.data).decode()}"
+            for key, a in page.parts.images.items()
+        }
+    else:
+        urls = {}
+        for key, a in page.parts.images.items():
+            name = f"{image_folder}/{key}{PurePosixPath(a.filename).suffix.lower()}"
+            files[name] = a.data
+            urls[key] = name
+    images = "".join(f".i{key}{{background-image:url({url})}}" for key, url in urls.items())
     generated = world.now().strftime("%Y-%m-%d %H:%M UTC")
     header = el("h1", esc(title)) + el(
         "div", f"Recorded by the local Discord · times in UTC · generated {generated}", cls="sub"
@@ -198,4 +235,5 @@ def render_transcript(
     )  # fmt: skip
     main = el("header", header + el("div", tiles, cls="figures")) + sections
     body = el("nav", nav) + el("main", main)
-    return "<!DOCTYPE html>" + el("html", el("head", head) + el("body", body), lang="en")
+    page_html = "<!DOCTYPE html>" + el("html", el("head", head) + el("body", body), lang="en")
+    return page_html, files

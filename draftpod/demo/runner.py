@@ -224,10 +224,13 @@ def _write_transcript(
     }
     if errors:
         summary["errors"] = len(errors)
-    html = stack.discord.driver.transcript_html(
-        title="draftpod demo", summary=summary, inline_images=size <= INLINE_IMAGES_LIMIT
-    )
-    folder.transcript.write_text(html, encoding="utf-8")
+    driver = stack.discord.driver
+    if size <= INLINE_IMAGES_LIMIT:
+        html = driver.transcript_html(title="draftpod demo", summary=summary)
+        folder.transcript.write_text(html, encoding="utf-8")
+    else:
+        # Every pack image of a long run would make one page too heavy: files beside it.
+        driver.write_transcript(folder.transcript, title="draftpod demo", summary=summary)
 
 
 def _options_json(options: DemoOptions) -> dict[str, Any]:

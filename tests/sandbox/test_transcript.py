@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,19 @@ async def test_identical_images_are_stored_once(sandbox: LocalDiscord, tiny: Tin
 def test_markup(text: str, html: str) -> None:
     """Discord's markdown becomes the HTML a reader would expect."""
     assert render(text, names=lambda i: f"user{i}", written=WRITTEN) == html
+
+
+async def test_a_transcript_can_keep_its_images_as_files_beside_it(
+    sandbox: LocalDiscord, tiny: TinyBot, tmp_path: Path
+) -> None:
+    """Each distinct image is written once under images/ and the page refers to it there."""
+    d = sandbox.driver
+    alice = d.add_user("alice")
+    await (await d.invoke(alice, "pack")).acknowledged()
+    await (await d.invoke(alice, "pack")).acknowledged()
+    written = d.write_transcript(tmp_path / "page.html", title="files")
+    page, *images = written
+    assert len(images) == 1 and images[0].parent.name == "images"
+    assert images[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = page.read_text()
+    assert f"url(images/{images[0].name})" in text and "base64" not in text
