@@ -519,7 +519,7 @@ class DraftService:
             )
         progress: tuple[SeatProgress, ...] = ()
         autopicks = 0
-        firsts: tuple[tuple[str, str], ...] = ()
+        firsts: tuple[tuple[str, str, str], ...] = ()
         engine = live.engine
         if engine is not None:
             progress = tuple(
@@ -537,7 +537,12 @@ class DraftService:
             autopicks = sum(1 for r in engine.picks if r.by == "timeout")
             if engine.finished:
                 firsts = tuple(
-                    (seat.name, engine.pool(n)[0].name) for n, seat in enumerate(engine.seats)
+                    (
+                        seat.name,
+                        "/".join(engine.autopicker.colours(engine.pool(n))) or "-",
+                        engine.pool(n)[0].name,
+                    )
+                    for n, seat in enumerate(engine.seats)
                 )
         return LobbyState(live.record, set_name, live.seats, progress, expires, autopicks, firsts)
 

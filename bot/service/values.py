@@ -66,7 +66,8 @@ class LobbyState:
     progress: tuple[SeatProgress, ...] = ()
     expires_at: datetime | None = None
     autopicks: int = 0
-    first_picks: tuple[tuple[str, str], ...] = ()
+    results: tuple[tuple[str, str, str], ...] = ()
+    """At the end: each seat's name, its two main colours and its first pick."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,7 @@ def lobby_embed(state: LobbyState) -> discord.Embed:
             text=f"Join: {who} · at least {settings.min_seats} seats to start "
             f"(bot drafters count) · creator or Manage Server starts"
         )
-    elif state.progress:
+    elif state.progress and not state.results:
         lines = []
         for seat in state.progress:
             who = f"🤖 {seat.name}" if seat.is_bot else f"<@{seat.user_id}>"
@@ -65,11 +65,11 @@ def lobby_embed(state: LobbyState) -> discord.Embed:
             else:
                 lines.append(f"{who}: pick {seat.picks + 1}/{seat.total} · waiting for a pack")
         embed.add_field(name="Table", value="\n".join(lines)[:1024], inline=False)
-        if state.autopicks:
-            embed.add_field(name="Auto-picks", value=str(state.autopicks))
-        if state.first_picks:
-            firsts = "\n".join(f"{name}: {card}" for name, card in state.first_picks)
-            embed.add_field(name="First picks", value=firsts[:1024], inline=False)
+    if state.results:
+        lines = [f"{name}: {colours} · first pick {card}" for name, colours, card in state.results]
+        embed.add_field(name="Result", value="\n".join(lines)[:1024], inline=False)
+    if state.autopicks:
+        embed.add_field(name="Auto-picks", value=str(state.autopicks))
     return embed
 
 
