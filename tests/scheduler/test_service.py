@@ -1,10 +1,12 @@
-"""The scheduler as a process: jobs run, timers survive kill -9, held jobs wait for handlers."""
+"""The scheduler as a process: jobs run, timers survive kill -9, held jobs wait for handlers.
+
+Each test runs on a SQLite store, and on PostgreSQL too when one is named (see conftest.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 import sys
 import time
 from collections import Counter
@@ -15,9 +17,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from scheduler_support import HandlerProcess, Recorder, SchedulerProcess, wait_until
+import sqlalchemy as sa
+from scheduler_support import EVERY_BACKEND, HandlerProcess, Recorder, SchedulerProcess, wait_until
 
+from scheduler.database import create_engine
 from scheduler.timers import TimerPolicy
+
+pytestmark = EVERY_BACKEND
 
 
 @pytest.fixture
@@ -141,12 +147,17 @@ async def test_one_shot_jobs_are_rebuilt_from_the_deadlines_table(
             "echo", {"n": n}, trigger={"type": "date", "run_date": soon(1.0)}
         )
     assert await scheduler.kill(signal.SIGTERM) == 0
-    wal = scheduler.database.with_name(scheduler.database.name + "-wal")
-    assert not wal.exists() or wal.stat().st_size == 0, "a clean stop checkpoints the WAL"
-    with sqlite3.connect(scheduler.database) as db:
-        assert db.execute("SELECT count(*) FROM apscheduler_jobs").fetchone() == (0,)
-        pending = db.execute("SELECT count(*) FROM deadlines WHERE status = 'pending'").fetchone()
-        assert pending == (10,)
+    if not scheduler.database_url:
+        wal = scheduler.database.with_name(scheduler.database.name + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0, "a clean stop checkpoints the WAL"
+    engine = create_engine(scheduler.store_url)
+    try:
+        with engine.connect() as db:
+            assert db.execute(sa.text("SELECT count(*) FROM apscheduler_jobs")).scalar() == 0
+            pending = "SELECT count(*) FROM deadlines WHERE status = 'pending'"
+            assert db.execute(sa.text(pending)).scalar() == 10
+    finally:
+        engine.dispose()
     await scheduler.start()
     await wait_until(lambda: len(recorder.of("echo")) >= 10, what="10 rebuilt jobs")
     await wait_until(lambda: settled(http, scheduler), what="results committed")
@@ -158,7 +169,7 @@ async def test_a_second_scheduler_on_the_same_store_refuses_to_start(
 ) -> None:
     """Two schedulers on one store would run jobs twice; the second one exits with a reason."""
     second = scheduler_factory("second")
-    config = second.write_config(database_url=f"sqlite:///{scheduler.database}")
+    config = second.write_config(database_url=scheduler.store_url)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
