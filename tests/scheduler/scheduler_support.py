@@ -148,13 +148,15 @@ class HandlerProcess:
     record: Path
     proc: asyncio.subprocess.Process | None = None
 
-    async def start(self) -> HandlerProcess:
+    async def start(self, *, hold: bool = False) -> HandlerProcess:
+        """Start the process; with ``hold`` its ``hold`` job waits until the process is killed."""
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable,
             str(HANDLER_SCRIPT),
             self.address,
             self.handler_id,
             str(self.record),
+            *(["--hold"] if hold else []),
             cwd=ROOT,
             env=child_env(),
         )

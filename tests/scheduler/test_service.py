@@ -6,6 +6,7 @@ Each test runs on a SQLite store, and on PostgreSQL too when one is named (see c
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import sys
 import time
@@ -46,6 +47,11 @@ async def settled(http: aiohttp.ClientSession, scheduler: SchedulerProcess) -> b
 
 def soon(seconds: float) -> str:
     return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
+
+
+async def registered(http: aiohttp.ClientSession, scheduler: SchedulerProcess, name: str) -> bool:
+    async with http.get(f"{scheduler.http}/api/handlers") as response:
+        return name in [h["handler_id"] for h in (await response.json())["handlers"]]
 
 
 async def test_jobs_from_http_and_from_the_client_run_with_results(
@@ -103,12 +109,7 @@ async def test_a_killed_handler_gets_its_held_jobs_after_restart(
 ) -> None:
     """Jobs due while their handler is dead are held, then arrive once when it comes back."""
     worker = await HandlerProcess(scheduler.zmq, "worker", tmp_path / "runs.jsonl").start()
-
-    async def registered() -> bool:
-        async with http.get(f"{scheduler.http}/api/handlers") as response:
-            return "worker" in [h["handler_id"] for h in (await response.json())["handlers"]]
-
-    await wait_until(registered, what="the worker to register")
+    await wait_until(lambda: registered(http, scheduler, "worker"), what="the worker to register")
     await worker.kill()
     for n in range(20):
         body = {
@@ -135,6 +136,42 @@ async def test_a_killed_handler_gets_its_held_jobs_after_restart(
         assert len(counts) == 20 and set(counts.values()) == {1}
     finally:
         await worker.kill()
+
+
+async def test_a_job_cut_off_by_a_killed_handler_runs_again_after_restart(
+    scheduler: SchedulerProcess, http: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    """kill -9 of the handler in the middle of a job: the run has no result, so it stays in the
+    outbox and the restarted handler (whose run_id cache died with the old one) runs it again.
+    Delivery is at least once, which is why job methods must be idempotent."""
+    worker = HandlerProcess(scheduler.zmq, "worker", tmp_path / "runs.jsonl")
+    await worker.start(hold=True)
+
+    def phases() -> list[str]:
+        return [json.loads(line)["phase"] for line in worker.runs()]
+
+    try:
+        await wait_until(lambda: registered(http, scheduler, "worker"), what="the worker")
+        body = {
+            "handler_id": "worker",
+            "job_method": "hold",
+            "job_params": {"n": 1},
+            "trigger": {"type": "date", "run_date": soon(0.1)},
+            "job_id": "cut-off",
+        }
+        async with http.post(f"{scheduler.http}/api/schedule", json=body) as response:
+            assert response.status == 201, await response.text()
+        await wait_until(lambda: phases() == ["started"], what="the job to start")
+        await worker.kill()
+        await worker.start()
+        await wait_until(lambda: "finished" in phases(), what="the job to run again")
+        await wait_until(lambda: settled(http, scheduler), what="results committed")
+    finally:
+        await worker.kill()
+    assert phases() == ["started", "started", "finished"]
+    async with http.get(f"{scheduler.http}/api/jobs/cut-off") as response:
+        runs = (await response.json())["runs"]
+    assert [(r["status"], r["result"]) for r in runs] == [("done", {"finished": {"n": 1}})]
 
 
 async def test_one_shot_jobs_are_rebuilt_from_the_deadlines_table(
