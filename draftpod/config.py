@@ -4,10 +4,15 @@
 strict because a misspelt key that is silently ignored is worse than a refusal: an unknown key or a
 value of the wrong type raises :class:`ConfigError` naming the key. Secrets are never read from a
 file; they come from the environment through :func:`secret`.
+
+A setting typed ``Mapping[K, V]`` (``render.image_folders``) is a free mapping, not a section: its
+keys are the user's own, each is checked against ``K`` and its value against ``V``, and a user's
+mapping replaces the default one whole. It is read-only once loaded.
 """
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import os
 import types
@@ -86,6 +91,8 @@ class RenderConfig:
     image_format: ImageFormatName
     image_quality: int
     workers: int
+    # Set code -> folder of that set's card images; relative folders are under paths.sets_dir.
+    image_folders: Mapping[str, Path]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +126,7 @@ def load_config(path: str | os.PathLike[str] | None = None, *, root: Path | None
     user_path = path if path is not None else os.environ.get(CONFIG_ENV) or None
     if user_path is not None:
         override = _read_yaml(Path(user_path))
-        raw = _merge(raw, override, str(user_path), prefix="")
+        raw = _merge(raw, override, str(user_path), prefix="", cls=Config)
         sources.append(str(user_path))
     config = _build(Config, {**raw, "source": tuple(sources)}, prefix="", where=sources[-1])
     base = (root or Path.cwd()).resolve()
@@ -159,17 +166,21 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _merge(
-    base: dict[str, Any], override: Mapping[str, Any], where: str, prefix: str
+    base: dict[str, Any], override: Mapping[str, Any], where: str, prefix: str, cls: type[Any]
 ) -> dict[str, Any]:
+    """``base`` with ``override`` laid over it: sections (the dataclasses of ``cls``) key by key,
+    every other value (a free mapping included) whole."""
+    hints = typing.get_type_hints(cls)
     merged = dict(base)
     for key, value in override.items():
         dotted = f"{prefix}{key}"
-        if key not in base:
+        if key not in base or key not in hints:
             raise ConfigError(f"{where}: unknown setting '{dotted}'")
-        if isinstance(base[key], dict):
+        section = hints[key]
+        if isinstance(section, type) and dataclasses.is_dataclass(section):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: '{dotted}' must be a mapping of settings")
-            merged[key] = _merge(base[key], value, where, prefix=f"{dotted}.")
+            merged[key] = _merge(base[key], value, where, prefix=f"{dotted}.", cls=section)
         else:
             merged[key] = value
     return merged
@@ -208,6 +219,17 @@ def _coerce(hint: Any, value: Any, dotted: str, where: str) -> Any:
         if not isinstance(value, list | tuple):
             raise ConfigError(f"{where}: '{dotted}' must be a list")
         return tuple(value)
+    if origin in (dict, collections.abc.Mapping):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{where}: '{dotted}' must be a mapping")
+        key_hint, value_hint = typing.get_args(hint)
+        entries = {
+            _coerce(key_hint, key, f"{dotted}.{key}", where): _coerce(
+                value_hint, item, f"{dotted}.{key}", where
+            )
+            for key, item in value.items()
+        }
+        return types.MappingProxyType(entries)
     if origin in (typing.Union, types.UnionType):
         raise TypeError(f"unsupported settings type for {dotted}: {hint}")
     if hint is Path:

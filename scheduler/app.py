@@ -13,7 +13,7 @@ import signal
 import sys
 
 from draftpod.config import Config, secret
-from scheduler.database import StoreLocked
+from scheduler.database import StoreLocked, UnusableDatabaseUrl, check_driver, engine_url
 from scheduler.server import SchedulerServer, ServerSettings
 
 log = logging.getLogger("scheduler")
@@ -58,14 +58,20 @@ async def serve(settings: ServerSettings) -> None:
 
 
 def run(config: Config) -> int:
-    """Serve with ``config``; the process's exit code."""
+    """Serve with ``config``; the process's exit code (2: a store URL it cannot use)."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    settings = settings_from(config)
     try:
-        asyncio.run(serve(settings_from(config)))
+        check_driver(engine_url(settings.database_url))
+    except UnusableDatabaseUrl as exc:
+        print(f"scheduler: scheduler.database_url: {exc}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve(settings))
     except StoreLocked as exc:
         print(f"scheduler: {exc}", file=sys.stderr)
         return 3

@@ -1,6 +1,11 @@
 """The scheduler's database: the engine (SQLite in WAL mode with a busy timeout), migrations run
 at start, and the lock that keeps a second scheduler off the same store.
 
+The engine is synchronous (APScheduler's ``SQLAlchemyJobStore`` needs one), so the URL must name a
+synchronous driver: ``postgresql://`` is opened with psycopg 3 (``postgresql+psycopg://``, the
+``postgres`` extra), and an async driver such as asyncpg is refused before anything starts
+(:func:`engine_url`).
+
 APScheduler 3.x running two schedulers on one job store runs jobs twice (its FAQ: "You can't"), so
 :func:`acquire_lock` refuses to start a second one: a file lock beside a SQLite file, an advisory
 lock on PostgreSQL. Both are released by the operating system or the server when the process dies.
@@ -50,14 +55,62 @@ class StoreLocked(SchedulerError):
         self.where = where
 
 
-def create_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and its folder created."""
-    parsed = sa.engine.make_url(url)
+class UnusableDatabaseUrl(SchedulerError):
+    """A store URL the scheduler cannot open: unreadable, an async driver, or one not installed."""
+
+
+# The driver a URL without one gets. SQLAlchemy's own default for ``postgresql://`` is psycopg2,
+# which no extra installs; psycopg 3 is what the ``postgres`` extra brings for the scheduler.
+DEFAULT_DRIVERS = {"postgresql": "postgresql+psycopg"}
+
+
+def engine_url(url: str | sa.URL) -> sa.URL:
+    """The URL the scheduler's engine opens, or :class:`UnusableDatabaseUrl` saying why not.
+
+    A URL without a driver gets the scheduler's (``postgresql://`` becomes
+    ``postgresql+psycopg://``). An async driver (``postgresql+asyncpg://``,
+    ``sqlite+aiosqlite://``) is refused rather than swapped: it is what the bot's store uses, so
+    it most likely means the bot's URL was copied, and a driver named in a URL is a choice the
+    scheduler should not overrule in silence.
+    """
+    try:
+        parsed = sa.engine.make_url(url)
+        if parsed.drivername in DEFAULT_DRIVERS:
+            parsed = parsed.set(drivername=DEFAULT_DRIVERS[parsed.drivername])
+        dialect = parsed.get_dialect()
+    except sa.exc.ArgumentError as exc:
+        raise UnusableDatabaseUrl(f"not a database URL SQLAlchemy can open: {exc}") from None
+    if dialect.is_async:
+        backend = parsed.get_backend_name()
+        instead = f"{backend}://" + (" or postgresql+psycopg://" if backend == "postgresql" else "")
+        raise UnusableDatabaseUrl(
+            f"the driver {parsed.get_driver_name()!r} is asynchronous, but the scheduler's engine "
+            f"is synchronous: write {instead}"
+        )
+    return parsed
+
+
+def check_driver(url: sa.URL) -> None:
+    """Import the driver of ``url`` (from :func:`engine_url`), so a missing one is reported at
+    start, with the extra that installs it, instead of at the first connection."""
+    driver = url.get_driver_name()
+    try:
+        url.get_dialect().import_dbapi()
+    except ImportError as exc:
+        extra = " (the postgres extra installs it)" if driver == "psycopg" else ""
+        raise UnusableDatabaseUrl(f"the driver {driver!r} is not installed{extra}: {exc}") from None
+
+
+def create_engine(url: str | sa.URL) -> Engine:
+    """An engine for ``url`` (see :func:`engine_url`); SQLite gets WAL, a busy timeout and its
+    folder created."""
+    parsed = engine_url(url)
+    check_driver(parsed)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        return sa.create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:

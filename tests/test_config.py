@@ -32,6 +32,16 @@ def test_user_file_overrides_a_subset(tmp_path: Path) -> None:
     assert config.draft.packs_per_player == 3
 
 
+def test_a_free_mapping_takes_the_users_keys_and_is_read_only(tmp_path: Path) -> None:
+    """``render.image_folders`` is empty by default; a user's keys are set codes, not settings."""
+    assert dict(load_config(root=tmp_path).render.image_folders) == {}
+    path = write(tmp_path, "render:\n  image_folders:\n    NEO: scans/neo\n    vow: /srv/vow\n")
+    folders = load_config(path, root=tmp_path).render.image_folders
+    assert dict(folders) == {"NEO": Path("scans/neo"), "vow": Path("/srv/vow")}
+    with pytest.raises(TypeError):
+        folders["NEO"] = Path("x")  # type: ignore[index]
+
+
 def test_environment_names_the_user_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """DRAFTPOD_CONFIG is used when no path is given."""
     monkeypatch.setenv("DRAFTPOD_CONFIG", str(write(tmp_path, "draft:\n  max_seats: 6\n")))
@@ -61,6 +71,26 @@ def test_environment_names_the_user_file(tmp_path: Path, monkeypatch: pytest.Mon
             id="not-a-choice",
         ),
         pytest.param("draft: 3\n", "'draft' must be a mapping", id="section-not-mapping"),
+        pytest.param(
+            "render:\n  image_folders: scans\n",
+            "'render.image_folders' must be a mapping",
+            id="free-mapping-not-mapping",
+        ),
+        pytest.param(
+            "render:\n  image_folders:\n    NEO: 3\n",
+            "'render.image_folders.NEO' must be a non-empty path",
+            id="free-mapping-value-type",
+        ),
+        pytest.param(
+            "render:\n  image_folders:\n    123: scans\n",
+            "'render.image_folders.123' must be text",
+            id="free-mapping-key-type",
+        ),
+        pytest.param(
+            "render:\n  image_folder:\n    NEO: scans\n",
+            "unknown setting 'render.image_folder'",
+            id="free-mapping-misspelt",
+        ),
         pytest.param("- a\n- b\n", "expected a mapping", id="top-level-list"),
         pytest.param("draft: [\n", "not valid YAML", id="broken-yaml"),
         pytest.param(

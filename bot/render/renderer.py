@@ -93,9 +93,18 @@ class Renderer:
     def from_config(
         cls, config: Config, *, image_folders: Mapping[str, Path] | None = None
     ) -> Renderer:
-        """A renderer on the ``render`` settings; a relative ``cache_dir`` is under ``var_dir``."""
+        """A renderer on the ``render`` settings; a relative ``cache_dir`` is under ``var_dir``.
+
+        The image folders are ``render.image_folders``, a relative one under ``sets_dir``; an
+        entry of ``image_folders`` wins over the setting's for the same set code.
+        """
         settings = config.render
         cache_dir = config.paths.var_dir / (settings.cache_dir or "render_cache")
+        folders = {
+            code.upper(): config.paths.sets_dir / folder
+            for code, folder in settings.image_folders.items()
+        }
+        folders.update({code.upper(): folder for code, folder in (image_folders or {}).items()})
         return cls(
             sets_dir=config.paths.sets_dir,
             cache_dir=cache_dir,
@@ -105,7 +114,7 @@ class Renderer:
             image_format=settings.image_format,
             image_quality=settings.image_quality,
             workers=settings.workers,
-            image_folders=image_folders,
+            image_folders=folders,
         )
 
     def face(self, card: Card) -> Image.Image:

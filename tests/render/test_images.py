@@ -66,6 +66,28 @@ def test_configured_folder_wins(tmp_path: Path) -> None:
     assert library.find(cards.CREATURE) == elsewhere / "195.png"
 
 
+def test_a_folder_named_in_the_settings_is_used(tmp_path: Path) -> None:
+    """``render.image_folders`` in a user's file: a relative folder is under ``sets_dir``, an
+    absolute one is used as it is, and each set's image comes from its named folder, not from
+    ``sets/<CODE>/images``."""
+    from draftpod.config import load_config
+
+    named, absolute = tmp_path / "sets" / "scans" / "neo", tmp_path / "elsewhere"
+    for folder in (named, absolute):
+        folder.mkdir(parents=True)
+    _scan(named / "195.png")
+    _scan(absolute / "1.png", colour=(20, 200, 60))
+    _scan(_images(tmp_path) / "195.png", colour=(0, 0, 255))
+    settings = tmp_path / "user.yaml"
+    settings.write_text(f"render:\n  image_folders:\n    neo: scans/neo\n    AHC1: {absolute}\n")
+    config = load_config(settings, root=tmp_path)
+    assert dict(config.render.image_folders) == {"neo": Path("scans/neo"), "AHC1": absolute}
+    with Renderer.from_config(config) as renderer:
+        assert renderer.images.find(cards.CREATURE) == named / "195.png"
+        assert renderer.face(cards.CREATURE).getpixel((150, 200)) == PINK
+        assert renderer.images.folder("AHC1") == absolute
+
+
 def test_new_images_are_picked_up(tmp_path: Path) -> None:
     """A file added to a folder already indexed is found on the next look-up."""
     library = ImageLibrary(tmp_path / "sets")

@@ -13,17 +13,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from scheduler.client import Handler
+from tests.backends import BACKENDS
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = re.compile(rb"scheduler ready zmq=(\S+) http=(\S*)")
 HANDLER_SCRIPT = Path(__file__).with_name("handler_process.py")
+
+# A module or test marked with this runs on every back end in BACKENDS (see conftest.py).
+EVERY_BACKEND = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 
 FAST = {
     "heartbeat_seconds": 0.25,
     "resend_initial_seconds": 0.2,
     "resend_max_seconds": 1.0,
 }
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a child process: ours, with the repository first on its import path
+    (and whatever was on ours after it, such as a folder holding an optional driver)."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    return {**os.environ, "PYTHONPATH": path, **extra}
 
 
 async def wait_until(
@@ -44,10 +57,15 @@ async def wait_until(
 
 @dataclass
 class SchedulerProcess:
-    """``python -m scheduler`` with its own config, database and log in a temporary folder."""
+    """``python -m scheduler`` with its own config, database and log in a temporary folder.
+
+    ``database_url`` names another store (a PostgreSQL database); empty, a SQLite file in
+    ``folder``.
+    """
 
     folder: Path
     env: dict[str, str] = field(default_factory=dict)
+    database_url: str = ""
     zmq_port: int = 0
     http_port: int = 0
     proc: asyncio.subprocess.Process | None = None
@@ -58,14 +76,19 @@ class SchedulerProcess:
 
     @property
     def database(self) -> Path:
+        """The SQLite file (used unless ``database_url`` names another store)."""
         return self.folder / "scheduler.sqlite3"
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.database}"
 
     def write_config(self, **overrides: Any) -> Path:
         settings = {
             **FAST,
             "zmq_address": f"tcp://127.0.0.1:{self.zmq_port}",
             "http_port": self.http_port,
-            "database_url": f"sqlite:///{self.database}",
+            "database_url": self.store_url,
             **overrides,
         }
         lines = ["paths:", f"  var_dir: {self.folder}", "scheduler:"]
@@ -87,7 +110,7 @@ class SchedulerProcess:
             cwd=ROOT,
             stdout=asyncio.subprocess.PIPE,
             stderr=log,
-            env={**os.environ, "PYTHONPATH": str(ROOT), **self.env},
+            env=child_env(**self.env),
         )
         assert self.proc.stdout is not None
         line = await asyncio.wait_for(self.proc.stdout.readline(), 20)
@@ -125,15 +148,17 @@ class HandlerProcess:
     record: Path
     proc: asyncio.subprocess.Process | None = None
 
-    async def start(self) -> HandlerProcess:
+    async def start(self, *, hold: bool = False) -> HandlerProcess:
+        """Start the process; with ``hold`` its ``hold`` job waits until the process is killed."""
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable,
             str(HANDLER_SCRIPT),
             self.address,
             self.handler_id,
             str(self.record),
+            *(["--hold"] if hold else []),
             cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            env=child_env(),
         )
         return self
 

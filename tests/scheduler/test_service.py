@@ -1,10 +1,13 @@
-"""The scheduler as a process: jobs run, timers survive kill -9, held jobs wait for handlers."""
+"""The scheduler as a process: jobs run, timers survive kill -9, held jobs wait for handlers.
+
+Each test runs on a SQLite store, and on PostgreSQL too when one is named (see conftest.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
-import sqlite3
 import sys
 import time
 from collections import Counter
@@ -15,9 +18,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from scheduler_support import HandlerProcess, Recorder, SchedulerProcess, wait_until
+import sqlalchemy as sa
+from scheduler_support import EVERY_BACKEND, HandlerProcess, Recorder, SchedulerProcess, wait_until
 
+from scheduler.database import create_engine
 from scheduler.timers import TimerPolicy
+
+pytestmark = EVERY_BACKEND
 
 
 @pytest.fixture
@@ -40,6 +47,11 @@ async def settled(http: aiohttp.ClientSession, scheduler: SchedulerProcess) -> b
 
 def soon(seconds: float) -> str:
     return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
+
+
+async def registered(http: aiohttp.ClientSession, scheduler: SchedulerProcess, name: str) -> bool:
+    async with http.get(f"{scheduler.http}/api/handlers") as response:
+        return name in [h["handler_id"] for h in (await response.json())["handlers"]]
 
 
 async def test_jobs_from_http_and_from_the_client_run_with_results(
@@ -97,12 +109,7 @@ async def test_a_killed_handler_gets_its_held_jobs_after_restart(
 ) -> None:
     """Jobs due while their handler is dead are held, then arrive once when it comes back."""
     worker = await HandlerProcess(scheduler.zmq, "worker", tmp_path / "runs.jsonl").start()
-
-    async def registered() -> bool:
-        async with http.get(f"{scheduler.http}/api/handlers") as response:
-            return "worker" in [h["handler_id"] for h in (await response.json())["handlers"]]
-
-    await wait_until(registered, what="the worker to register")
+    await wait_until(lambda: registered(http, scheduler, "worker"), what="the worker to register")
     await worker.kill()
     for n in range(20):
         body = {
@@ -131,6 +138,42 @@ async def test_a_killed_handler_gets_its_held_jobs_after_restart(
         await worker.kill()
 
 
+async def test_a_job_cut_off_by_a_killed_handler_runs_again_after_restart(
+    scheduler: SchedulerProcess, http: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    """kill -9 of the handler in the middle of a job: the run has no result, so it stays in the
+    outbox and the restarted handler (whose run_id cache died with the old one) runs it again.
+    Delivery is at least once, which is why job methods must be idempotent."""
+    worker = HandlerProcess(scheduler.zmq, "worker", tmp_path / "runs.jsonl")
+    await worker.start(hold=True)
+
+    def phases() -> list[str]:
+        return [json.loads(line)["phase"] for line in worker.runs()]
+
+    try:
+        await wait_until(lambda: registered(http, scheduler, "worker"), what="the worker")
+        body = {
+            "handler_id": "worker",
+            "job_method": "hold",
+            "job_params": {"n": 1},
+            "trigger": {"type": "date", "run_date": soon(0.1)},
+            "job_id": "cut-off",
+        }
+        async with http.post(f"{scheduler.http}/api/schedule", json=body) as response:
+            assert response.status == 201, await response.text()
+        await wait_until(lambda: phases() == ["started"], what="the job to start")
+        await worker.kill()
+        await worker.start()
+        await wait_until(lambda: "finished" in phases(), what="the job to run again")
+        await wait_until(lambda: settled(http, scheduler), what="results committed")
+    finally:
+        await worker.kill()
+    assert phases() == ["started", "started", "finished"]
+    async with http.get(f"{scheduler.http}/api/jobs/cut-off") as response:
+        runs = (await response.json())["runs"]
+    assert [(r["status"], r["result"]) for r in runs] == [("done", {"finished": {"n": 1}})]
+
+
 async def test_one_shot_jobs_are_rebuilt_from_the_deadlines_table(
     scheduler: SchedulerProcess, recorder: Recorder, http: aiohttp.ClientSession
 ) -> None:
@@ -141,12 +184,17 @@ async def test_one_shot_jobs_are_rebuilt_from_the_deadlines_table(
             "echo", {"n": n}, trigger={"type": "date", "run_date": soon(1.0)}
         )
     assert await scheduler.kill(signal.SIGTERM) == 0
-    wal = scheduler.database.with_name(scheduler.database.name + "-wal")
-    assert not wal.exists() or wal.stat().st_size == 0, "a clean stop checkpoints the WAL"
-    with sqlite3.connect(scheduler.database) as db:
-        assert db.execute("SELECT count(*) FROM apscheduler_jobs").fetchone() == (0,)
-        pending = db.execute("SELECT count(*) FROM deadlines WHERE status = 'pending'").fetchone()
-        assert pending == (10,)
+    if not scheduler.database_url:
+        wal = scheduler.database.with_name(scheduler.database.name + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0, "a clean stop checkpoints the WAL"
+    engine = create_engine(scheduler.store_url)
+    try:
+        with engine.connect() as db:
+            assert db.execute(sa.text("SELECT count(*) FROM apscheduler_jobs")).scalar() == 0
+            pending = "SELECT count(*) FROM deadlines WHERE status = 'pending'"
+            assert db.execute(sa.text(pending)).scalar() == 10
+    finally:
+        engine.dispose()
     await scheduler.start()
     await wait_until(lambda: len(recorder.of("echo")) >= 10, what="10 rebuilt jobs")
     await wait_until(lambda: settled(http, scheduler), what="results committed")
@@ -158,7 +206,7 @@ async def test_a_second_scheduler_on_the_same_store_refuses_to_start(
 ) -> None:
     """Two schedulers on one store would run jobs twice; the second one exits with a reason."""
     second = scheduler_factory("second")
-    config = second.write_config(database_url=f"sqlite:///{scheduler.database}")
+    config = second.write_config(database_url=scheduler.store_url)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -1,22 +1,28 @@
-"""The scheduler's tables on a real SQLite file: migrations, the journal, pruning, the lock."""
+"""The scheduler's tables on a real SQLite file (and on PostgreSQL when one is named, see
+conftest.py): migrations, the journal, pruning, the lock."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from scheduler_support import EVERY_BACKEND
 
 from scheduler.database import StoreLocked, acquire_lock, create_engine, migrate
 from scheduler.store import Deadline, Finished, RunRecord, Store
 
+pytestmark = EVERY_BACKEND
+
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    engine = create_engine(f"sqlite:///{tmp_path / 'var' / 'scheduler.sqlite3'}")
+def store(tmp_path: Path, postgres: str) -> Iterator[Store]:
+    engine = create_engine(postgres or f"sqlite:///{tmp_path / 'var' / 'scheduler.sqlite3'}")
     migrate(engine)
     migrate(engine)
-    return Store(engine)
+    yield Store(engine)
+    engine.dispose()
 
 
 def run(run_id: str, job_id: str = "job", due: float = 100.0) -> RunRecord:
@@ -27,8 +33,9 @@ def test_migrations_create_the_tables_in_wal_mode(store: Store) -> None:
     """Migrating twice is harmless; the tables exist and SQLite journals in WAL mode."""
     tables = set(sa.inspect(store.engine).get_table_names())
     assert {"pods", "deadlines", "runs", "scheduler_alembic_version"} <= tables
-    with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    if store.engine.url.get_backend_name() == "sqlite":
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def test_journal_fires_a_deadline_once_and_records_one_result(store: Store) -> None:

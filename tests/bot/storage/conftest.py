@@ -1,21 +1,19 @@
 """The storage contract suite runs over every back end named here.
 
 SQLite always runs, on a real file in ``tmp_path``. A PostgreSQL server joins the suite when
-``DRAFTPOD_TEST_POSTGRES_URL`` names one (CI sets it); each test then gets a fresh schema.
+``DRAFTPOD_TEST_POSTGRES_URL`` names one (CI sets it; see ``tests/backends.py``); each test then
+gets a fresh schema.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.storage import Store, create_engine, open_store
-
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DRAFTPOD_TEST_POSTGRES_URL") else [])
-
+from tests.backends import BACKENDS, drop_tables_sql, postgres_url
 
 TABLES = ("picks", "messages", "queue", "seats", "pods", "alembic_version")
 
@@ -24,8 +22,8 @@ async def _drop_all(url: str) -> None:
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            for table in TABLES:
-                await conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table} CASCADE")
+            for statement in drop_tables_sql(TABLES):
+                await conn.exec_driver_sql(statement)
     finally:
         await engine.dispose()
 
@@ -36,7 +34,7 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'bot.sqlite3'}"
         return
-    url = os.environ["DRAFTPOD_TEST_POSTGRES_URL"]
+    url = postgres_url()
     await _drop_all(url)
     yield url
     await _drop_all(url)
