@@ -1,7 +1,7 @@
 """The storage contract suite runs over every back end named here.
 
 SQLite always runs, on a real file in ``tmp_path``. A PostgreSQL server joins the suite when
-``DRAFTPOD_TEST_POSTGRES_URL`` names one (CI sets it; see ``tests/backends.py``); each test then
+``DRAFTPOD_TEST_POSTGRES_URL`` names one (see ``tests/backends.py``); each test then
 gets a fresh schema.
 """
 
