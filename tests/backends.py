@@ -1,9 +1,10 @@
 """The database back ends a storage test suite runs over: SQLite always, PostgreSQL when asked.
 
 SQLite runs on a real file in the test's ``tmp_path``. A PostgreSQL server joins when
-``DRAFTPOD_TEST_POSTGRES_URL`` names a database the tests may empty (set by hand for now; CI runs SQLite only): a suite then
-parametrizes its database fixture over :data:`BACKENDS` and drops its own tables before and after
-each test, with its own engine (the bot's is async on asyncpg, the scheduler's sync on psycopg).
+``DRAFTPOD_TEST_POSTGRES_URL`` names a database the tests may empty (set by hand for now; CI
+runs SQLite only): a suite then parametrizes its database fixture over :data:`BACKENDS` and
+drops its own tables before and after each test, with its own engine (the bot's is async on
+asyncpg, the scheduler's sync on psycopg).
 """
 
 from __future__ import annotations
