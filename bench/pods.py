@@ -105,6 +105,19 @@ def timing(breakdown: Breakdown) -> Iterator[None]:
         original = getattr(owner, name)
         saved.append((owner, name, original))
         setattr(owner, name, _timed(area, original, is_async, breakdown))
+    run = database_module.Database._run
+
+    async def held(self: Any, engine: Any, operation: str, work: Any) -> Any:
+        if engine is not self._writer:
+            return await run(self, engine, operation, work)
+        start = time.perf_counter()
+        try:
+            return await run(self, engine, operation, work)
+        finally:
+            breakdown.add("store write, in its turn", time.perf_counter() - start)
+
+    database_module.Database._run = held  # type: ignore[method-assign]
+    saved.append((database_module.Database, "_run", run))
     try:
         yield
     finally:
@@ -383,15 +396,19 @@ def print_table(steps: list[Step], args: argparse.Namespace) -> None:
         "3 s deadline; 'wake': from a pack being visible to the simulated player acting on it)"
     )
     areas = [a for a, *_ in TIMED]
+    areas.insert(1, "store write, in its turn")
     print("\nwall ms per player pick inside (summed over overlapping calls):")
-    print(f"{'pods':>5} " + " ".join(f"{a:>22}" for a in areas))
+    print(f"{'pods':>5} " + " ".join(f"{a:>24}" for a in areas))
     for s in steps:
         cells = []
         for area in areas:
             spent = s.breakdown.get(area, Spent())
-            cells.append(f"{spent.seconds / s.player_picks * 1e3:>14.1f} ({spent.count:>5})")
+            cells.append(f"{spent.seconds / s.player_picks * 1e3:>16.1f} ({spent.count:>5})")
         print(f"{s.pods:>5} " + " ".join(cells))
-    print("(in brackets: calls in the span; store writes include the wait for the write turn)")
+    print(
+        "(in brackets: calls in the span; 'store write' includes the wait for the process's "
+        "write turn, 'in its turn' is the time holding it)"
+    )
 
 
 AREAS = (
