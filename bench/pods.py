@@ -82,6 +82,10 @@ class Breakdown:
             spent.seconds += seconds
             spent.count += 1
 
+    def snapshot(self) -> dict[str, Spent]:
+        with self.lock:
+            return {area: Spent(s.seconds, s.count) for area, s in self.areas.items()}
+
     def reset(self) -> None:
         with self.lock:
             self.areas.clear()
@@ -327,7 +331,7 @@ async def run_step(
             if profiler is not None:
                 profiler.disable()
             calls = t.driver.api_calls() - before
-            spent = dict(breakdown.areas)
+            spent = breakdown.snapshot()
             await t.driver.wait_for(lambda: all(r.has_pool() for r in racers), "every pool", WAIT)
     return Step(
         pods=pods,
