@@ -683,13 +683,14 @@ class DraftService:
             raise NotAllowed(action, live.id)
 
     async def _commit(self, live: LivePod, events: Iterable[Event]) -> None:
-        """Store every pick the events made, in order; on failure rebuild the pod from the log."""
+        """Store every pick the events made, in order and in one commit; on failure rebuild the pod
+        from the log."""
         engine = live.engine
         assert engine is not None
+        made = [self._stored(live, engine, e) for e in events if isinstance(e, PickMade)]
         try:
-            for event in events:
-                if isinstance(event, PickMade):
-                    await self.store.picks.record(self._stored(live, engine, event))
+            if made:
+                await self.store.picks.record_all(made)
         except (StorageError, PickConflict):
             log.exception("pod %s: a pick could not be stored; rebuilding from the log", live.id)
             await self._rebuild(live)

@@ -8,6 +8,8 @@ which pick stood. There is deliberately no update or delete.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -24,38 +26,18 @@ class PickLog:
 
     async def record(self, pick: PickRecord) -> RecordedPick:
         """Append ``pick`` unless its key is taken; committed before it returns."""
+        return (await self.record_all([pick]))[0]
 
-        async def work(conn: AsyncConnection) -> RecordedPick:
-            query = select(picks).where(
-                picks.c.pod_id == pick.pod_id,
-                picks.c.seat_no == pick.seat_no,
-                picks.c.pick_no == pick.pick_no,
-            )
-            row = (await conn.execute(query)).first()
-            if row is not None:
-                stored = to_pick(row)
-                if stored.same_pick(pick):
-                    return RecordedPick(stored, created=False)
-                raise PickConflict(stored, pick.card_index, pick.card_id)
-            seated = (
-                select(seats.c.seat_no)
-                .where(seats.c.pod_id == pick.pod_id, seats.c.seat_no == pick.seat_no)
-                .exists()
-            )
-            state = await conn.execute(
-                select(pods.c.status, seated.label("seated"))
-                .where(pods.c.id == pick.pod_id)
-                .with_for_update(of=pods)
-            )
-            found = state.first()
-            if found is None:
-                raise PodNotFound(pick.pod_id)
-            if found.status != "drafting":
-                raise PodStateError(pick.pod_id, found.status, "record a pick")
-            if not found.seated:
-                raise SeatNotFound(pick.pod_id, seat_no=pick.seat_no)
-            await conn.execute(insert(picks).values(**columns_of(pick)))
-            return RecordedPick(pick, created=True)
+    async def record_all(self, batch: Sequence[PickRecord]) -> list[RecordedPick]:
+        """:meth:`record` of each pick in order, in one transaction: all are committed or none.
+
+        One change of a pod (a player's pick and the bot picks it lets happen) is one commit,
+        not one per pick: SQLite commits of a process take turns, so their number is what bounds
+        how many picks a second the bot stores.
+        """
+
+        async def work(conn: AsyncConnection) -> list[RecordedPick]:
+            return [await _record_one(conn, pick) for pick in batch]
 
         return await self._db.write("record pick", work, rerun_on_conflict=True)
 
@@ -72,3 +54,36 @@ class PickLog:
             return None if row is None else to_pick(row)
 
         return await self._db.read("load pick", work)
+
+
+async def _record_one(conn: AsyncConnection, pick: PickRecord) -> RecordedPick:
+    query = select(picks).where(
+        picks.c.pod_id == pick.pod_id,
+        picks.c.seat_no == pick.seat_no,
+        picks.c.pick_no == pick.pick_no,
+    )
+    row = (await conn.execute(query)).first()
+    if row is not None:
+        stored = to_pick(row)
+        if stored.same_pick(pick):
+            return RecordedPick(stored, created=False)
+        raise PickConflict(stored, pick.card_index, pick.card_id)
+    seated = (
+        select(seats.c.seat_no)
+        .where(seats.c.pod_id == pick.pod_id, seats.c.seat_no == pick.seat_no)
+        .exists()
+    )
+    state = await conn.execute(
+        select(pods.c.status, seated.label("seated"))
+        .where(pods.c.id == pick.pod_id)
+        .with_for_update(of=pods)
+    )
+    found = state.first()
+    if found is None:
+        raise PodNotFound(pick.pod_id)
+    if found.status != "drafting":
+        raise PodStateError(pick.pod_id, found.status, "record a pick")
+    if not found.seated:
+        raise SeatNotFound(pick.pod_id, seat_no=pick.seat_no)
+    await conn.execute(insert(picks).values(**columns_of(pick)))
+    return RecordedPick(pick, created=True)

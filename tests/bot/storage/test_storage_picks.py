@@ -51,6 +51,16 @@ async def test_same_card_again_returns_the_stored_pick(store: Store, change: dic
     assert len(await store.picks.for_pod(pod_id)) == 1
 
 
+async def test_record_all_commits_a_change_whole_or_not_at_all(store: Store) -> None:
+    """Picks recorded together are one commit: a conflict in the batch leaves none stored."""
+    pod_id = await drafting_pod(store)
+    both = await store.picks.record_all([pick(pod_id, 0, 1, 4), pick(pod_id, 1, 1, 2)])
+    assert [r.created for r in both] == [True, True]
+    with pytest.raises(PickConflict):
+        await store.picks.record_all([pick(pod_id, 0, 2, 3), pick(pod_id, 1, 1, 5)])
+    assert await store.picks.for_pod(pod_id) == tuple(r.pick for r in both)
+
+
 async def test_other_card_for_a_taken_pick_raises_conflict_with_the_winner(store: Store) -> None:
     """A different card for a taken (pod, seat, pick_no) is refused and names the stored pick."""
     pod_id = await drafting_pod(store)
