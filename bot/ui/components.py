@@ -8,13 +8,15 @@ the clicking user's seat and the pick that is open now.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.service import Actor, PackOffer, Player
+from bot.service import Actor, PackOffer, PickResult, Player, ServiceError
 from bot.ui.words import describe
 
 if TYPE_CHECKING:
@@ -23,6 +25,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOBBY_ACTIONS = {"join": "Join", "leave": "Leave", "start": "Start"}
+
+ANSWER_WITHIN = 2.0
+"""Seconds a pick may take before its answer is deferred: Discord refuses an answer after 3 s
+(10062), and the answer itself needs time to travel."""
 
 
 def bot_of(interaction: discord.Interaction[Any]) -> DraftBot:
@@ -98,31 +104,49 @@ class PickSelect(
         data: Any = interaction.data or {}
         values = data.get("values") or []
         if len(values) != 1 or not str(values[0]).isdigit():
-            await refuse(interaction, ValueError("choose one card"))
+            await refuse(interaction, ServiceError("Choose one card from the menu."))
             return
+        work = asyncio.ensure_future(self._pick(bot, interaction.user.id, int(values[0])))
+        done, _ = await asyncio.wait({work}, timeout=ANSWER_WITHIN)
+        deferred = not done
+        if deferred:
+            # A busy pod (its lock, the store's write turn): say "working on it" in time, and
+            # edit the message through the interaction when the pick is done. Both calls are
+            # outside the global rate limit, unlike an edit of the DM.
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.response.defer()
         try:
-            result = await bot.service.pick(
-                self.pod_id, self.seat, self.pick_no, int(values[0]), interaction.user.id
-            )
+            result, fields = await work
         except Exception as exc:
             await refuse(interaction, exc)
             return
-        if result.repeated:
-            await interaction.response.send_message(
-                f"You already took **{result.card.name}** with that pick.", ephemeral=True
-            )
+        if fields is None:
+            text = f"You already took **{result.card.name}** with that pick."
+            await refuse(interaction, ServiceError(text))
             return
-        fields = await bot.presenter.after_pick(result)
         try:
-            await interaction.response.edit_message(**fields)
+            if deferred:
+                await interaction.edit_original_response(**fields)
+            else:
+                await interaction.response.edit_message(**fields)
         except discord.HTTPException as exc:
-            # Too late to answer (10062): the pick stands; the DM still has to show it.
+            # Too late to answer at all (10062): the pick stands; the DM still has to show it.
             log.warning("pick answer failed (%s); showing it by an edit instead", exc)
             await bot.presenter.show_pick_by_edit(result)
             return
         message = interaction.message
         if message is not None:
             bot.presenter.remember_pack_message(result, message.channel.id, message.id)
+
+    async def _pick(
+        self, bot: DraftBot, user_id: int, number: int
+    ) -> tuple[PickResult, dict[str, Any] | None]:
+        """The pick and the answer's fields (None for a repeated pick): one piece of work, so
+        the answer can be deferred when it is not ready in time."""
+        result = await bot.service.pick(self.pod_id, self.seat, self.pick_no, number, user_id)
+        if result.repeated:
+            return result, None
+        return result, await bot.presenter.after_pick(result)
 
 
 def pick_view(offer: PackOffer) -> discord.ui.View:
