@@ -63,6 +63,7 @@ from bot.service.values import (
     SeatProgress,
 )
 from bot.storage import (
+    MessageRecord,
     NewPod,
     PickConflict,
     PlayerBusy,
@@ -349,9 +350,20 @@ class DraftService:
     # -- picks -------------------------------------------------------------------------------
 
     async def pick(
-        self, pod_id: int, seat: int, pick_no: int, number: int, user_id: int
+        self,
+        pod_id: int,
+        seat: int,
+        pick_no: int,
+        number: int,
+        user_id: int,
+        *,
+        answered_on: tuple[int, int] | None = None,
     ) -> PickResult:
-        """The player takes card ``number`` (from 1, as on the image) of pick ``pick_no``."""
+        """The player takes card ``number`` (from 1, as on the image) of pick ``pick_no``.
+
+        ``answered_on`` is the ``(channel, message)`` whose menu was used: the answer edits it to
+        show the next pack when one waits, and the store learns so in the pick's own commit.
+        """
         live = self._drafting(pod_id)
         record = live.seats[seat] if 0 <= seat < len(live.seats) else None
         if record is None or record.user_id != user_id:
@@ -367,7 +379,14 @@ class DraftService:
                 return PickResult(
                     pod_id, seat, pick_no, engine.pack_size, card, offer, False, repeated=True
                 )
-            await self._commit(live, events)
+            shown = None
+            if answered_on is not None:
+                ready = (e for e in events if isinstance(e, PackReady) and e.seat == seat)
+                shown = MessageRecord(
+                    answered_on[1], answered_on[0], pod_id, "pack", self.clock(), seat,
+                    next((e.pick_no for e in ready), pick_no),
+                )  # fmt: skip
+            await self._commit(live, events, message=shown)
             deliveries, finished = self._react(live, events)
             card = engine.pool(seat)[pick_no - 1]
             mine = next((d for d in deliveries if d[0].seat == seat), None)
@@ -682,7 +701,9 @@ class DraftService:
         if actor.user_id != live.record.creator_id and not actor.manages_guild:
             raise NotAllowed(action, live.id)
 
-    async def _commit(self, live: LivePod, events: Iterable[Event]) -> None:
+    async def _commit(
+        self, live: LivePod, events: Iterable[Event], *, message: MessageRecord | None = None
+    ) -> None:
         """Store every pick the events made, in order and in one commit; on failure rebuild the pod
         from the log."""
         engine = live.engine
@@ -690,7 +711,7 @@ class DraftService:
         made = [self._stored(live, engine, e) for e in events if isinstance(e, PickMade)]
         try:
             if made:
-                await self.store.picks.record_all(made)
+                await self.store.picks.record_all(made, message=message)
         except (StorageError, PickConflict):
             log.exception("pod %s: a pick could not be stored; rebuilding from the log", live.id)
             await self._rebuild(live)

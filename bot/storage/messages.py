@@ -26,18 +26,7 @@ class MessageRepository:
 
         async def work(conn: AsyncConnection) -> MessageRecord:
             await load_pod(conn, record.pod_id)
-            values = columns_of(record)
-            found = await conn.execute(
-                select(messages.c.message_id).where(messages.c.message_id == record.message_id)
-            )
-            if found.first() is None:
-                await conn.execute(insert(messages).values(**values))
-            else:
-                await conn.execute(
-                    update(messages)
-                    .where(messages.c.message_id == record.message_id)
-                    .values(**values)
-                )
+            await put_message(conn, record)
             return record
 
         return await self._db.write("remember message", work, rerun_on_conflict=True)
@@ -78,3 +67,17 @@ class MessageRepository:
             return result.rowcount > 0
 
         return await self._db.write("forget message", work)
+
+
+async def put_message(conn: AsyncConnection, record: MessageRecord) -> None:
+    """Insert the message row, or update what it shows: inside the caller's transaction."""
+    values = columns_of(record)
+    found = await conn.execute(
+        select(messages.c.message_id).where(messages.c.message_id == record.message_id)
+    )
+    if found.first() is None:
+        await conn.execute(insert(messages).values(**values))
+    else:
+        await conn.execute(
+            update(messages).where(messages.c.message_id == record.message_id).values(**values)
+        )

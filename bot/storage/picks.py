@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.database import Database
 from bot.storage.errors import PickConflict, PodNotFound, PodStateError, SeatNotFound
-from bot.storage.records import PickRecord, RecordedPick
+from bot.storage.messages import put_message
+from bot.storage.records import MessageRecord, PickRecord, RecordedPick
 from bot.storage.rows import columns_of, load_picks, to_pick
 from bot.storage.schema import picks, pods, seats
 
@@ -28,16 +29,22 @@ class PickLog:
         """Append ``pick`` unless its key is taken; committed before it returns."""
         return (await self.record_all([pick]))[0]
 
-    async def record_all(self, batch: Sequence[PickRecord]) -> list[RecordedPick]:
+    async def record_all(
+        self, batch: Sequence[PickRecord], *, message: MessageRecord | None = None
+    ) -> list[RecordedPick]:
         """:meth:`record` of each pick in order, in one transaction: all are committed or none.
 
         One change of a pod (a player's pick and the bot picks it lets happen) is one commit,
         not one per pick: SQLite commits of a process take turns, so their number is what bounds
-        how many picks a second the bot stores.
+        how many picks a second the bot stores. ``message``, when given, is the pack message the
+        pick is answered on, remembered (as :meth:`MessageRepository.put`) in the same commit.
         """
 
         async def work(conn: AsyncConnection) -> list[RecordedPick]:
-            return [await _record_one(conn, pick) for pick in batch]
+            recorded = [await _record_one(conn, pick) for pick in batch]
+            if message is not None:
+                await put_message(conn, message)
+            return recorded
 
         return await self._db.write("record pick", work, rerun_on_conflict=True)
 

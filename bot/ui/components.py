@@ -106,7 +106,9 @@ class PickSelect(
         if len(values) != 1 or not str(values[0]).isdigit():
             await refuse(interaction, ServiceError("Choose one card from the menu."))
             return
-        work = asyncio.ensure_future(self._pick(bot, interaction.user.id, int(values[0])))
+        work = asyncio.ensure_future(
+            self._pick(bot, interaction.user.id, int(values[0]), interaction.message)
+        )
         done, _ = await asyncio.wait({work}, timeout=ANSWER_WITHIN)
         deferred = not done
         if deferred:
@@ -133,17 +135,18 @@ class PickSelect(
             # Too late to answer at all (10062): the pick stands; the DM still has to show it.
             log.warning("pick answer failed (%s); showing it by an edit instead", exc)
             await bot.presenter.show_pick_by_edit(result)
-            return
-        message = interaction.message
-        if message is not None:
-            bot.presenter.remember_pack_message(result, message.channel.id, message.id)
 
     async def _pick(
-        self, bot: DraftBot, user_id: int, number: int
+        self, bot: DraftBot, user_id: int, number: int, message: discord.Message | None
     ) -> tuple[PickResult, dict[str, Any] | None]:
         """The pick and the answer's fields (None for a repeated pick): one piece of work, so
         the answer can be deferred when it is not ready in time."""
-        result = await bot.service.pick(self.pod_id, self.seat, self.pick_no, number, user_id)
+        where = None
+        if message is not None:
+            where = (message.channel.id, message.id)
+        result = await bot.service.pick(
+            self.pod_id, self.seat, self.pick_no, number, user_id, answered_on=where
+        )
         if result.repeated:
             return result, None
         return result, await bot.presenter.after_pick(result)

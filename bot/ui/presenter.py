@@ -185,16 +185,6 @@ class DiscordPresenter:
             "view": None,
         }
 
-    def remember_pack_message(self, result: PickResult, channel_id: int, message_id: int) -> None:
-        """The answered message now shows the next pack: record which pick it shows."""
-        if result.next_offer is not None:
-            create_task(
-                self._remember(
-                    result.pod_id, result.seat, result.next_offer.pick_no, channel_id, message_id
-                ),
-                name=f"remember pack {result.pod_id}",
-            )
-
     async def show_pick_by_edit(self, result: PickResult) -> None:
         """A pick whose interaction could not be answered (typed, or too late): edit the DM."""
         record = await self.store.messages.current(result.pod_id, "pack", result.seat)

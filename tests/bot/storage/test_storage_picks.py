@@ -9,6 +9,7 @@ import pytest
 
 from bot.storage import (
     InvalidRecord,
+    MessageRecord,
     PickConflict,
     PodStateError,
     SeatNotFound,
@@ -59,6 +60,23 @@ async def test_record_all_commits_a_change_whole_or_not_at_all(store: Store) -> 
     with pytest.raises(PickConflict):
         await store.picks.record_all([pick(pod_id, 0, 2, 3), pick(pod_id, 1, 1, 5)])
     assert await store.picks.for_pod(pod_id) == tuple(r.pick for r in both)
+
+
+async def test_the_message_a_pick_is_answered_on_is_remembered_in_the_same_commit(
+    store: Store,
+) -> None:
+    """The pack message's new pick number is stored with the picks, and not without them."""
+    pod_id = await drafting_pod(store)
+    now = NOW
+    shown = MessageRecord(900, 77, pod_id, "pack", now, seat_no=0, pick_no=2)
+    await store.picks.record_all([pick(pod_id, 0, 1, 4)], message=shown)
+    current = await store.messages.current(pod_id, "pack", 0)
+    assert current is not None and (current.message_id, current.pick_no) == (900, 2)
+    later = MessageRecord(900, 77, pod_id, "pack", now, seat_no=0, pick_no=3)
+    with pytest.raises(PickConflict):
+        await store.picks.record_all([pick(pod_id, 0, 1, 5)], message=later)
+    current = await store.messages.current(pod_id, "pack", 0)
+    assert current is not None and current.pick_no == 2
 
 
 async def test_other_card_for_a_taken_pick_raises_conflict_with_the_winner(store: Store) -> None:
