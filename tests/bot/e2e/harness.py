@@ -12,7 +12,7 @@ import contextlib
 import random
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,11 @@ def is_pool(message: Message) -> bool:
 def is_pack(message: Message) -> bool:
     """A DM that was created showing a pack (its image is ``pack-<pod>-s<seat>-p<pick>``)."""
     return any(a.filename.startswith("pack-") for a in message.attachments)
+
+
+def as_first_shown(message: Message) -> Message:
+    """The message with the components it was sent with (a stale client's view of it)."""
+    return replace(message, components=list(message.revisions[0].components))
 
 
 def keys_of(picks: Sequence[PickRecord]) -> Counter[tuple[int, int]]:
@@ -191,14 +196,16 @@ class Table:
         await (await self.press(user, lobby, "start", pod_id)).acknowledged()
 
     async def forge_select(
-        self, user: User, message: Message, custom_id: str, values: Sequence[str]
+        self, user: User, shown: Message, custom_id: str, values: Sequence[str]
     ) -> InteractionHandle:
-        """A menu choice ``user`` sends from ``message`` (in their own DM) naming ``custom_id``,
-        whether or not that message shows it: what a stale or tampered client can send. The
-        driver's :meth:`select` refuses it, as Discord's own client never sends it."""
+        """A menu choice ``user`` sends from their DM as if ``shown`` were in front of them: a
+        message of another DM, or an earlier state of one (:func:`as_first_shown`), as a stale
+        or tampered client could send. The driver's :meth:`select` refuses it (Discord's client
+        never sends it), and discord.py drops a ``custom_id`` the message does not carry; what
+        is left to refuse it is the bot's own check."""
         data = {"custom_id": custom_id, "component_type": 3, "values": list(values)}
-        channel = self.driver.world.channels[message.channel_id]
-        return await self.driver._interact(COMPONENT, user, channel, data, message)
+        channel = self.driver.world.dm_channel(user.id)
+        return await self.driver._interact(COMPONENT, user, channel, data, shown)
 
     async def picks(self, pod_id: int) -> tuple[PickRecord, ...]:
         return await self.live_bot.store.picks.for_pod(pod_id)
@@ -272,10 +279,12 @@ class Drafter:
         found = await self.table.driver.wait_for(
             self._next, f"a new pack for {self.user.username}", timeout
         )
-        if found == "done":
-            return None
-        self.last = found[1]["custom_id"]
-        return found  # type: ignore[no-any-return]
+        return None if found == "done" else found
+
+    async def choose(self, message: Message, menu: dict[str, Any], value: str) -> InteractionHandle:
+        """Send a choice from ``menu``; the drafter then waits for a pack with another menu."""
+        self.last = menu["custom_id"]
+        return await self.table.driver.select(self.user, message, menu["custom_id"], [value])
 
     async def draft(self, *, limit: int = 200, stop_after: int | None = None) -> None:
         """Pick until the pool arrives (the draft is over for everyone), or ``stop_after``
@@ -289,7 +298,7 @@ class Drafter:
             if self.think:
                 await asyncio.sleep(self.rng.uniform(0, self.think))
             value = self.rng.choice(menu["options"])["value"]
-            handle = await self.table.driver.select(self.user, message, menu["custom_id"], [value])
+            handle = await self.choose(message, menu, value)
             if await handle.acknowledged() == 7:
                 self.picks += 1
             else:
