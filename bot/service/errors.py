@@ -74,6 +74,16 @@ class DmClosed(ServiceError):
         )
 
 
+class Stopping(ServiceError):
+    """The bot is shutting down: it finishes what it has started and takes nothing new."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The bot is restarting, so nothing was changed. Try again in a minute: "
+            "your pack will be shown to you again."
+        )
+
+
 def _phase(status: str) -> str:
     return {
         "open": "still a lobby",
