@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
+
+import pytest
 
 from bot.draft.mtgo_log import parse_mtgo_log
 
@@ -63,7 +66,7 @@ async def test_a_bot_restart_mid_draft_shows_each_player_their_pack_and_loses_no
 
 
 async def test_a_bot_stopped_with_choices_in_flight_loses_and_doubles_no_pick(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Bot stopped the moment two choices are sent: each stands once or the pack comes again."""
     async with table(tmp_path) as t:
@@ -96,6 +99,9 @@ async def test_a_bot_stopped_with_choices_in_flight_loses_and_doubles_no_pick(
         assert set(keys_of(picks).values()) == {1}
         assert len(picks) == 4 * PACK
         assert len(t.pod_log(pod_id).picks) == 4 * PACK
+        # A stop answers what it took on: no callback died on a closed session.
+        failed = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert failed == [], [r.getMessage() for r in failed]
 
 
 async def test_a_scheduler_killed_mid_draft_fires_the_timers_when_it_is_back(
