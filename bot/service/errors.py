@@ -65,6 +65,16 @@ class NotYourPack(ServiceError):
         super().__init__("That pick menu is not yours: it belongs to another player's pack.")
 
 
+class TimeRanOut(ServiceError):
+    """A player's choice for a pick the timer had already made for them."""
+
+    def __init__(self, pick_no: int, card_name: str) -> None:
+        super().__init__(
+            f"Time ran out for pick {pick_no}: **{card_name}** was picked for you, "
+            "so your choice was not taken."
+        )
+
+
 class DmClosed(ServiceError):
     def __init__(self, user_id: int) -> None:
         self.user_id = user_id
