@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.app import DraftBot, run_bot
 from bot.draft.exports import PodLog, read_pod_log
-from bot.sandbox import LocalDiscord, Message, User
+from bot.sandbox import DriverError, LocalDiscord, Message, User
 from bot.sandbox.handles import InteractionHandle
 from bot.sandbox.interactions import COMPONENT
 from bot.service import PackOffer
@@ -298,7 +298,12 @@ class Drafter:
             if self.think:
                 await asyncio.sleep(self.rng.uniform(0, self.think))
             value = self.rng.choice(menu["options"])["value"]
-            handle = await self.choose(message, menu, value)
+            try:
+                handle = await self.choose(message, menu, value)
+            except DriverError:
+                # The menu went before the choice was sent: its time ran out (a timed pod).
+                self.refused += 1
+                continue
             if await handle.acknowledged() == 7:
                 self.picks += 1
             else:
