@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.draft.mtgo_log import card_name_from_mtgo, parse_mtgo_log
 
-from .harness import Drafter, Table, keys_of, table
+from .harness import Drafter, keys_of, table
 
 PACK = 15  # NEO
 
@@ -19,9 +19,9 @@ async def test_three_pods_in_two_guilds_draft_at_once_and_keep_their_logs_apart(
     """Two pods in one channel and one in another guild draft at once; logs stay per pod."""
     async with table(tmp_path) as t:
         await t.start_bot()
-        _, other_channel = await t.add_guild("Saturday Draft")
+        other_guild, other_channel = await t.add_guild("Saturday Draft")
         first = await t.add_players(4)
-        second = await t.add_players(2, guild=_guild_of(t, other_channel))
+        second = await t.add_players(2, guild=other_guild)
         tables = [
             (first[0:2], t.channel),
             (first[2:4], t.channel),
@@ -70,10 +70,6 @@ async def test_three_pods_in_two_guilds_draft_at_once_and_keep_their_logs_apart(
         every = sorted(p.name for p in t.logs_dir.glob("*.txt"))
         assert len(every) == 12
         assert len(list(t.logs_dir.glob("*.json"))) == 3
-
-
-def _guild_of(t: Table, channel: Any) -> Any:
-    return t.driver.world.guilds[channel.guild_id]
 
 
 def _front(name: str) -> str:
