@@ -9,9 +9,10 @@ running when the process last stopped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import discord
@@ -23,7 +24,7 @@ from bot.jobs import JOB_METHODS
 from bot.outbound import OutboundQueue
 from bot.outbound.discord_transport import DiscordTransport
 from bot.render import Renderer
-from bot.service import DraftService, SchedulerLink
+from bot.service import DraftService, SchedulerLink, Stopping
 from bot.sets import load_catalog
 from bot.storage import Store, open_configured_store
 from bot.ui.components import DYNAMIC_ITEMS
@@ -64,7 +65,12 @@ class DraftBot(commands.Bot):
         self.handler = handler
         self._catalog = catalog
         self._on_ready_once = on_ready_once
+        # Players' actions being handled now; a stop waits for them before closing anything.
+        self.stopping = False
         self._closing = False
+        self._handling = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
         self.outbound: OutboundQueue[Any] = OutboundQueue(
             DiscordTransport(self), coalesce_seconds=config.bot.edit_coalesce_seconds
         )
@@ -105,10 +111,32 @@ class DraftBot(commands.Bot):
         if callback is not None:
             callback(self)
 
+    @contextlib.asynccontextmanager
+    async def handling(self) -> AsyncIterator[None]:
+        """Around a player's action (a pick, a lobby button): a stop waits until it is done,
+        answer included; once the bot is stopping it is refused with :class:`Stopping`."""
+        if self.stopping:
+            raise Stopping()
+        self._handling += 1
+        self._quiet.clear()
+        try:
+            yield
+        finally:
+            self._handling -= 1
+            if not self._handling:
+                self._quiet.set()
+
     async def close(self) -> None:
-        """Send what waits, stop the handler, then close discord.py; safe to call twice."""
+        """Finish the actions under way, send what waits, stop the handler, then close
+        discord.py; safe to call twice."""
         if not self._closing:
             self._closing = True
+            # Take no new action, and let those under way commit and answer while the outbound
+            # queue and the HTTP session are still open: else a pick can be stored whose answer
+            # fails, or be stored after this process is gone from the player's view.
+            self.stopping = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._quiet.wait(), 5.0)
             await self.outbound.aclose(timeout=5.0)
             await self.handler.stop()
         await super().close()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.service import Stopping
 from bot.ui.words import describe
 
 if TYPE_CHECKING:
@@ -24,6 +25,13 @@ class TypedPicks(commands.Cog):
         text = message.content.strip().lstrip("#")
         if not text.isdigit():
             return
+        try:
+            async with self.bot.handling():
+                await self._typed(message, text)
+        except Stopping as exc:
+            await self._reply(message, describe(exc))
+
+    async def _typed(self, message: discord.Message, text: str) -> None:
         offer = self.bot.service.current_offer(message.author.id)
         if offer is None:
             await self._reply(message, "You have no pack in front of you right now.")

@@ -46,6 +46,7 @@ from bot.service.errors import (
     NotSeated,
     NotYourPack,
     ServiceError,
+    TimeRanOut,
     TooFewSeats,
     UnknownPod,
     WrongPhase,
@@ -372,7 +373,13 @@ class DraftService:
         async with live.lock:
             self._require_phase(live, "drafting", "take picks")
             engine = live.engine
-            events = engine.pick(seat, pick_no, number - 1)
+            try:
+                events = engine.pick(seat, pick_no, number - 1)
+            except StalePick:
+                made = next(r for r in engine.picks if r.seat == seat and r.pick_no == pick_no)
+                if made.by == "timeout":
+                    raise TimeRanOut(pick_no, engine.pool(seat)[pick_no - 1].name) from None
+                raise
             if not events:
                 card = engine.pool(seat)[pick_no - 1]
                 offer = self._offer_now(live, seat)

@@ -65,12 +65,32 @@ class NotYourPack(ServiceError):
         super().__init__("That pick menu is not yours: it belongs to another player's pack.")
 
 
+class TimeRanOut(ServiceError):
+    """A player's choice for a pick the timer had already made for them."""
+
+    def __init__(self, pick_no: int, card_name: str) -> None:
+        super().__init__(
+            f"Time ran out for pick {pick_no}: **{card_name}** was picked for you, "
+            "so your choice was not taken."
+        )
+
+
 class DmClosed(ServiceError):
     def __init__(self, user_id: int) -> None:
         self.user_id = user_id
         super().__init__(
             f"<@{user_id}>, I cannot send you direct messages, and your packs come by DM. "
             "Allow direct messages from server members (Privacy Settings), then join again."
+        )
+
+
+class Stopping(ServiceError):
+    """The bot is shutting down: it finishes what it has started and takes nothing new."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The bot is restarting, so nothing was changed. Try again in a minute: "
+            "your pack will be shown to you again."
         )
 
 

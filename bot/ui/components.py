@@ -12,11 +12,12 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.service import Actor, PackOffer, PickResult, Player, ServiceError
+from bot.service import Actor, PackOffer, PickResult, Player, ServiceError, Stopping
 from bot.ui.words import describe
 
 if TYPE_CHECKING:
@@ -64,6 +65,19 @@ async def refuse(interaction: discord.Interaction[Any], error: BaseException) ->
         log.warning("could not answer an interaction with a refusal: %s", exc)
 
 
+async def guarded(
+    interaction: discord.Interaction[Any],
+    handle: Callable[[discord.Interaction[Any]], Awaitable[None]],
+) -> None:
+    """Handle a player's action so that a stopping bot waits for it, or refuse it once the bot
+    is stopping (see :meth:`bot.app.DraftBot.handling`)."""
+    try:
+        async with bot_of(interaction).handling():
+            await handle(interaction)
+    except Stopping as exc:
+        await refuse(interaction, exc)
+
+
 class PickSelect(
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=r"pick:(?P<pod>\d+):(?P<seat>\d+):(?P<pick>\d+)",
@@ -100,6 +114,9 @@ class PickSelect(
         return cls(int(match["pod"]), int(match["seat"]), int(match["pick"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._choose)
+
+    async def _choose(self, interaction: discord.Interaction[Any]) -> None:
         bot = bot_of(interaction)
         data: Any = interaction.data or {}
         values = data.get("values") or []
@@ -185,6 +202,9 @@ class LobbyButton(
         return cls(match["action"], int(match["pod"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._act)
+
+    async def _act(self, interaction: discord.Interaction[Any]) -> None:
         service = bot_of(interaction).service
         try:
             if self.action == "join":
@@ -231,6 +251,9 @@ class LeaveQueueButton(
         return cls(int(match["pod"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._leave)
+
+    async def _leave(self, interaction: discord.Interaction[Any]) -> None:
         try:
             await bot_of(interaction).service.leave(self.pod_id, interaction.user.id)
         except Exception as exc:

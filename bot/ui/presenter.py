@@ -19,7 +19,7 @@ from typing import Any
 import discord
 
 from bot.draft import pick_position
-from bot.outbound import OutboundQueue
+from bot.outbound import OutboundQueue, QueueClosed
 from bot.render import PackHeader, RenderedImage, Renderer
 from bot.service import DmClosed, LobbyState, PackOffer, PickResult, PoolView
 from bot.storage import MessageRecord, PodRecord, Store
@@ -123,6 +123,10 @@ class DiscordPresenter:
         except discord.NotFound:
             log.warning("lobby message of pod %s is gone", pod_id)
             self._lobbies.pop(pod_id, None)
+        except QueueClosed:
+            # The bot is stopping; a restart shows every running pod's lobby again.
+            log.info("lobby of pod %s not edited: the bot is stopping", pod_id)
+            return
         if state.pod.status not in ("open", "drafting"):
             self._lobby_state.pop(pod_id, None)
 

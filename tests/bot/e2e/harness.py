@@ -10,17 +10,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.app import DraftBot, run_bot
-from bot.sandbox import LocalDiscord, Message, User
+from bot.draft.exports import PodLog, read_pod_log
+from bot.sandbox import DriverError, LocalDiscord, Message, User
+from bot.sandbox.handles import InteractionHandle
+from bot.sandbox.interactions import COMPONENT
+from bot.service import PackOffer
+from bot.storage import PickRecord
 from draftpod.config import load_config
 from tests.scheduler.scheduler_support import SchedulerProcess
 
 ROOT = Path(__file__).resolve().parents[3]
+
+# A copy of the DPS sampler with six-card packs: a timed pod of it takes seconds, not minutes.
+SMALL_SET = "E2E"
+SMALL_PACK = 6
 
 
 def components_of(message: Message) -> list[dict[str, Any]]:
@@ -40,6 +51,47 @@ def pick_menu(message: Message) -> dict[str, Any] | None:
 
 def description(message: Message) -> str:
     return "\n".join(str(e.get("description", "")) for e in message.embeds)
+
+
+def pick_no_of(custom_id: str) -> int:
+    """The pick number a ``pick:<pod>:<seat>:<pick_no>`` menu is for."""
+    return int(custom_id.rsplit(":", 1)[1])
+
+
+def is_pool(message: Message) -> bool:
+    """The end-of-draft DM: the pool image and the deck file."""
+    return "your" in message.content and "picks" in message.content and bool(message.attachments)
+
+
+def is_pack(message: Message) -> bool:
+    """A DM that was created showing a pack (its image is ``pack-<pod>-s<seat>-p<pick>``)."""
+    return any(a.filename.startswith("pack-") for a in message.attachments)
+
+
+def as_first_shown(message: Message) -> Message:
+    """The message with the components it was sent with (a stale client's view of it)."""
+    return replace(message, components=list(message.revisions[0].components))
+
+
+def keys_of(picks: Sequence[PickRecord]) -> Counter[tuple[int, int]]:
+    """How many stored picks each ``(seat, pick_no)`` has (the invariant: one each)."""
+    return Counter((p.seat_no, p.pick_no) for p in picks)
+
+
+def write_sets(folder: Path) -> Path:
+    """The repository's sets, plus :data:`SMALL_SET`, in a sets folder of the table's own."""
+    folder.mkdir(parents=True)
+    for path in (ROOT / "sets").iterdir():
+        (folder / path.name).symlink_to(path)
+    text = (ROOT / "sets" / "DPS.yaml").read_text()
+    small = (
+        text.replace("code: DPS", f"code: {SMALL_SET}")
+        .replace("name: Draftpod Sampler", "name: End-to-end Sampler")
+        .replace("pack_size: 15", f"pack_size: {SMALL_PACK}")
+    )
+    assert small.count(SMALL_SET) == 1 and f"pack_size: {SMALL_PACK}" in small
+    (folder / f"{SMALL_SET}.yaml").write_text(small)
+    return folder
 
 
 @dataclass
@@ -99,30 +151,104 @@ class Table:
             self.task = None
             self.bot = None
 
-    async def add_players(self, count: int) -> list[User]:
+    @property
+    def live_bot(self) -> DraftBot:
+        assert self.bot is not None, "the bot is not running"
+        return self.bot
+
+    async def add_players(self, count: int, guild: Any = None) -> list[User]:
+        """``count`` new members of ``guild`` (default: the table's), named Player 1, 2..."""
+        added = []
         for _ in range(count):
             number = len(self.players) + 1
             user = self.driver.add_user(f"player{number}", global_name=f"Player {number}")
-            await self.driver.add_member(self.guild, user)
+            await self.driver.add_member(guild or self.guild, user)
             self.players.append(user)
-        return self.players
+            added.append(user)
+        return added
 
-    async def create_pod(self, creator: User, **options: Any) -> tuple[int, Message]:
+    async def add_guild(self, name: str) -> tuple[Any, Any]:
+        """Another guild the bot is in, with a ``drafts`` channel: ``(guild, channel)``."""
+        guild = await self.driver.add_guild(name, channels=("drafts",))
+        return guild, self.driver.channel(guild, "drafts")
+
+    async def create_pod(
+        self, creator: User, *, channel: Any = None, **options: Any
+    ) -> tuple[int, Message]:
         handle = await self.driver.invoke(
-            creator, "draft create", {"set": "NEO", **options}, channel=self.channel
+            creator, "draft create", {"set": "NEO", **options}, channel=channel or self.channel
         )
         lobby = await handle.message()
         ids = [c["custom_id"] for c in components_of(lobby) if "custom_id" in c]
         join = next(i for i in ids if i.startswith("lobby:join:"))
         return int(join.rsplit(":", 1)[1]), lobby
 
+    async def press(
+        self, user: User, lobby: Message, action: str, pod_id: int
+    ) -> InteractionHandle:
+        """``user`` clicks a lobby button (``join``, ``leave``, ``start``)."""
+        return await self.driver.click(user, lobby, f"lobby:{action}:{pod_id}")
+
     async def join(self, user: User, lobby: Message, pod_id: int) -> None:
-        handle = await self.driver.click(user, lobby, f"lobby:join:{pod_id}")
-        await handle.acknowledged()
+        await (await self.press(user, lobby, "join", pod_id)).acknowledged()
 
     async def start(self, user: User, lobby: Message, pod_id: int) -> None:
-        handle = await self.driver.click(user, lobby, f"lobby:start:{pod_id}")
-        await handle.acknowledged()
+        await (await self.press(user, lobby, "start", pod_id)).acknowledged()
+
+    async def forge_select(
+        self, user: User, shown: Message, custom_id: str, values: Sequence[str]
+    ) -> InteractionHandle:
+        """A menu choice ``user`` sends from their DM as if ``shown`` were in front of them: a
+        message of another DM, or an earlier state of one (:func:`as_first_shown`), as a stale
+        or tampered client could send. The driver's :meth:`select` refuses it (Discord's client
+        never sends it), and discord.py drops a ``custom_id`` the message does not carry; what
+        is left to refuse it is the bot's own check."""
+        data = {"custom_id": custom_id, "component_type": 3, "values": list(values)}
+        channel = self.driver.world.dm_channel(user.id)
+        return await self.driver._interact(COMPONENT, user, channel, data, shown)
+
+    async def picks(self, pod_id: int) -> tuple[PickRecord, ...]:
+        return await self.live_bot.store.picks.for_pod(pod_id)
+
+    async def seat_of(self, pod_id: int, user: User) -> int:
+        seats = await self.live_bot.store.pods.seats(pod_id)
+        return next(s.seat_no for s in seats if s.user_id == user.id)
+
+    def pod_log(self, pod_id: int) -> PodLog:
+        """The JSON log the bot wrote for the pod at its end."""
+        found = [read_pod_log(p.read_text()) for p in sorted(self.logs_dir.glob("*.json"))]
+        (log,) = [entry for entry in found if entry.event == str(pod_id)]
+        return log
+
+    def mtgo_logs(self, pod_id: int) -> dict[str, Path]:
+        """The pod's MTGO text logs by file name (``<seat name>-<date>-<pod>-<sets>.txt``)."""
+        return {
+            p.name: p for p in self.logs_dir.glob("*.txt") if p.name.split("-")[2] == str(pod_id)
+        }
+
+    async def wait_pool(self, user: User, timeout: float = 30) -> Message:
+        """Until the user has their end-of-draft DM."""
+        return await self.driver.wait_for(
+            lambda: next((m for m in self.driver.messages(user=user) if is_pool(m)), None),
+            f"the pool DM of {user.username}",
+            timeout,
+        )
+
+    def watch_deadlines(self) -> dict[tuple[int, int, int], datetime | None]:
+        """Record the deadline of every pack the running bot shows, by (pod, seat, pick_no).
+
+        Read where the bot builds a pack message, so the exact time the scheduler gave is
+        known (the message itself only shows it to the second)."""
+        presenter = self.live_bot.presenter
+        seen: dict[tuple[int, int, int], datetime | None] = {}
+        original = presenter.pack_fields
+
+        async def pack_fields(offer: PackOffer, *, note: str = "") -> dict[str, Any]:
+            seen[(offer.pod_id, offer.seat, offer.pick_no)] = offer.deadline
+            return await original(offer, note=note)
+
+        presenter.pack_fields = pack_fields  # type: ignore[method-assign]
+        return seen
 
 
 class Drafter:
@@ -135,6 +261,7 @@ class Drafter:
         self.think = think
         self.picks = 0
         self.refused = 0
+        self.last: str | None = None
 
     def current_pack(self) -> tuple[Message, dict[str, Any]] | None:
         """The newest DM of the bot that carries a pick menu, with that menu."""
@@ -145,36 +272,50 @@ class Drafter:
         return None
 
     def done(self) -> bool:
-        return any(
-            "your" in m.content and "picks" in m.content and m.attachments
-            for m in self.table.driver.messages(user=self.user)
-        )
+        return any(is_pool(m) for m in self.table.driver.messages(user=self.user))
 
-    async def draft(self, *, limit: int = 200) -> None:
-        """Pick until the pool arrives (the draft is over for everyone)."""
-        last: list[str | None] = [None]
-        while not self.done():
-            found = await self.table.driver.wait_for(
-                lambda: self._next(last[0]), f"a new pack for {self.user.username}", 30
-            )
-            if found == "done":
+    async def next_pack(self, timeout: float = 30) -> tuple[Message, dict[str, Any]] | None:
+        """The next pack menu this drafter has not chosen from yet; None once the pool came."""
+        found = await self.table.driver.wait_for(
+            self._next, f"a new pack for {self.user.username}", timeout
+        )
+        return None if found == "done" else found
+
+    async def choose(self, message: Message, menu: dict[str, Any], value: str) -> InteractionHandle:
+        """Send a choice from ``menu``; the drafter then waits for a pack with another menu."""
+        self.last = menu["custom_id"]
+        return await self.table.driver.select(self.user, message, menu["custom_id"], [value])
+
+    async def draft(self, *, limit: int = 200, stop_after: int | None = None) -> None:
+        """Pick until the pool arrives (the draft is over for everyone), or ``stop_after``
+        more picks have been answered."""
+        answered = 0
+        while not self.done() and (stop_after is None or answered < stop_after):
+            found = await self.next_pack()
+            if found is None:
                 return
             message, menu = found
-            last[0] = menu["custom_id"]
             if self.think:
                 await asyncio.sleep(self.rng.uniform(0, self.think))
             value = self.rng.choice(menu["options"])["value"]
-            handle = await self.table.driver.select(self.user, message, menu["custom_id"], [value])
-            record = await handle.acknowledged()
-            del record
-            self.picks += 1
+            try:
+                handle = await self.choose(message, menu, value)
+            except DriverError:
+                # The menu went before the choice was sent: its time ran out (a timed pod).
+                self.refused += 1
+                continue
+            if await handle.acknowledged() == 7:
+                self.picks += 1
+            else:
+                self.refused += 1
+            answered += 1
             assert self.picks <= limit
 
-    def _next(self, last: str | None) -> Any:
+    def _next(self) -> Any:
         if self.done():
             return "done"
         found = self.current_pack()
-        if found is None or found[1]["custom_id"] == last:
+        if found is None or found[1]["custom_id"] == self.last:
             return None
         return found
 
@@ -201,7 +342,7 @@ async def table(folder: Path, **settings: Any) -> AsyncIterator[Table]:
             config_path = folder / "config.yaml"
             lines = [
                 "paths:",
-                f"  sets_dir: {ROOT / 'sets'}",
+                f"  sets_dir: {write_sets(folder / 'sets')}",
                 f"  logs_dir: {folder / 'logs'}",
                 f"  var_dir: {folder / 'var'}",
                 "scheduler:",
