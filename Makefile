@@ -18,13 +18,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/draftpod demo --out out/demo
 
-## The whole test suite.
-test: $(STAMP)
+## The whole test suite, after the lint and type checks (so CI enforces them too).
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check draftpod bot scheduler tests bench
 	$(BIN)/ruff format --check draftpod bot scheduler tests bench
+	$(BIN)/mypy draftpod bot scheduler bench
 
 clean:
 	rm -rf $(VENV) var out .pytest_cache

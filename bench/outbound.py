@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import random
 import statistics
 import time
@@ -52,6 +53,10 @@ class SlowDiscord:
         return True
 
 
+def _waited(waits: list[float], submitted: float, _: object) -> None:
+    waits.append(time.perf_counter() - submitted)
+
+
 async def lobby(
     queue: OutboundQueue[int], pod: int, times: list[float], waits: list[float]
 ) -> None:
@@ -61,7 +66,7 @@ async def lobby(
         await asyncio.sleep(max(0.0, at - (time.perf_counter() - started)))
         submitted = time.perf_counter()
         future = queue.edit(CHANNEL, 10_000 + pod, {"content": f"{n + 1} seats"}, group=pod)
-        future.add_done_callback(lambda _, s=submitted: waits.append(time.perf_counter() - s))
+        future.add_done_callback(functools.partial(_waited, waits, submitted))
         pending.append(future)
     await asyncio.gather(*pending)
 
