@@ -41,3 +41,26 @@ async def test_a_player_who_never_picks_is_auto_picked_through_the_whole_draft(
         picks = await t.picks(pod_id)
         assert len(picks) == 4 * SMALL_PACK and set(keys_of(picks).values()) == {1}
         assert {p.source for p in picks if p.seat_no == bob_seat} == {"timeout"}
+
+
+async def test_a_player_is_warned_before_the_time_runs_out(tmp_path: Path) -> None:
+    """The scheduler's pick_warning reaches the player's DM while the pick is still open."""
+    async with table(tmp_path, warning_seconds=2) as t:
+        await t.start_bot()
+        (alice,) = await t.add_players(1)
+        pod_id, lobby = await t.create_pod(
+            alice, set=SMALL_SET, bots=1, seats=2, packs=1, timer="fixed", pick_seconds=4
+        )
+        await t.start(alice, lobby, pod_id)
+        warning = await t.driver.wait_for(
+            lambda: next(
+                (m for m in t.driver.messages(user=alice) if "s left for pick 1" in m.content),
+                None,
+            ),
+            "a warning before pick 1 times out",
+            10,
+        )
+        assert "About 2 s left" in warning.content
+        picks = await t.picks(pod_id)
+        seat = await t.seat_of(pod_id, alice)
+        assert not [p for p in picks if p.seat_no == seat]
