@@ -177,17 +177,11 @@ class DiscordPresenter:
             fields = await self.pack_fields(result.next_offer, note=took)
             file = fields.pop("file")
             return {**fields, "attachments": [file]}
-        pack_no, pick_in_pack = self._position(result)
-        image = self._pack_images.get((result.pod_id, result.seat))
         if result.finished:
             text = f"{took}\nThat was your last pick. Your pool comes when the table is done."
         else:
             text = f"{took}\nWaiting for the next pack… it comes here as a new message."
-        name = image[1] if image is not None and image[0] == result.pick_no else None
-        return {
-            "embed": taken_embed(result.pod_id, pack_no, pick_in_pack, text, name),
-            "view": None,
-        }
+        return {"embed": self._taken(result, text), "view": None}
 
     async def show_pick_by_edit(self, result: PickResult) -> None:
         """A pick whose interaction could not be answered (typed, or too late): edit the DM."""
@@ -214,14 +208,11 @@ class DiscordPresenter:
         record = await self.store.messages.current(result.pod_id, "pack", result.seat)
         if record is None or record.pick_no != result.pick_no:
             return
-        pack_no, pick_in_pack = self._position(result)
-        image = self._pack_images.get((result.pod_id, result.seat))
-        name = image[1] if image is not None and image[0] == result.pick_no else None
         text = f"Time ran out: auto-picked {card_line(result.card)} ({reason})."
         self.outbound.edit(
             record.channel_id,
             record.message_id,
-            {"embed": taken_embed(result.pod_id, pack_no, pick_in_pack, text, name), "view": None},
+            {"embed": self._taken(result, text), "view": None},
             group=result.pod_id,
             coalesce=False,
         )
@@ -263,9 +254,13 @@ class DiscordPresenter:
     def _seat_lock(self, pod_id: int, seat: int) -> asyncio.Lock:
         return self._seat_locks.setdefault((pod_id, seat), asyncio.Lock())
 
-    @staticmethod
-    def _position(result: PickResult) -> tuple[int, int]:
-        return pick_position(result.pick_no, result.pack_size)
+    def _taken(self, result: PickResult, text: str) -> discord.Embed:
+        """The embed of a pack message after its pick, keeping the pack's image if it is the one
+        this message was showing."""
+        pack_no, pick_in_pack = pick_position(result.pick_no, result.pack_size)
+        image = self._pack_images.get((result.pod_id, result.seat))
+        name = image[1] if image is not None and image[0] == result.pick_no else None
+        return taken_embed(result.pod_id, pack_no, pick_in_pack, text, name)
 
     # -- the end -----------------------------------------------------------------------------
 
