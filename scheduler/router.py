@@ -13,6 +13,7 @@ import asyncio
 import hmac
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,9 @@ log = logging.getLogger("scheduler.router")
 
 # Bursts of thousands of due timers must queue, not fail: the default of 1,000 is too small.
 HIGH_WATER_MARK = 100_000
+# Answers to the latest requests, by (handler, msg_id): a copy that comes late gets its first
+# answer again instead of being applied a second time (see ``Router._handle``).
+ANSWERED_REQUESTS = 20_000
 
 
 @dataclass
@@ -82,6 +86,7 @@ class Router:
         self._socket.setsockopt(zmq.MAXMSGSIZE, max_frame_bytes * 16)
         self.on_register: Callable[[HandlerInfo], Awaitable[None]] | None = None
         self.requests: Mapping[str, RequestHandler] = {}
+        self._answered: OrderedDict[tuple[str, str], p.Message] = OrderedDict()
 
     def bind(self) -> str:
         """Bind the address (port 0 picks a free port); returns the endpoint actually bound."""
@@ -166,12 +171,28 @@ class Router:
         info.last_seen = time.monotonic()
         if isinstance(message, p.Heartbeat):
             return
+        # A handler resends a request until it is acknowledged and sends the next one only then,
+        # so two different requests arrive out of order only when a copy of the earlier one
+        # comes late (a resend delayed on the way, a frame of a connection being handed over).
+        # Applied again, that copy would undo what came after it (a late ``seat_idle`` cancels
+        # the seat's next pick timer), so a request already answered is answered the same way
+        # and not applied twice.
+        key = (info.handler_id, _ref(message))
+        answer = self._answered.get(key) if key[1] else None
+        if answer is not None:
+            self._answered.move_to_end(key)
+            await self.send(identity, answer)
+            return
         try:
             answer = await self.requests[message.type](info, message)
         except p.ProtocolError as exc:
             log.info("refused %s from %s: %s", message.type, info.handler_id, exc.reason)
             answer = p.Error(exc.code, exc.reason, exc.ref or _ref(message))
         if answer is not None:
+            if key[1] and not (isinstance(answer, p.Error) and answer.code == "internal"):
+                self._answered[key] = answer
+                while len(self._answered) > ANSWERED_REQUESTS:
+                    self._answered.popitem(last=False)
             await self.send(identity, answer)
 
     async def _register(self, identity: bytes, message: p.Register) -> None:
