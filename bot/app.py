@@ -29,8 +29,8 @@ from bot.sets import load_catalog
 from bot.storage import Store, open_configured_store
 from bot.ui.components import DYNAMIC_ITEMS
 from bot.ui.presenter import DiscordPresenter
-from draftpod.config import Config, secret
-from scheduler.client import Handler
+from draftpod.config import Config, ConfigError, secret
+from scheduler.client import CurveKeys, Handler, is_loopback_address, load_curve_keys
 
 log = logging.getLogger(__name__)
 
@@ -156,13 +156,34 @@ def load_sets(config: Config) -> Catalog:
     return catalog
 
 
+def handler_keys(config: Config) -> CurveKeys | None:
+    """The bot's CURVE keys from the settings; ConfigError for a link off loopback without."""
+    b, address = config.bot, config.scheduler.zmq_address
+    curve = None
+    if b.curve_server_key_file or b.curve_secret_key_file:
+        if not (b.curve_server_key_file and b.curve_secret_key_file):
+            raise ConfigError("bot.curve_server_key_file and bot.curve_secret_key_file go together")
+        try:
+            curve = load_curve_keys(b.curve_server_key_file, b.curve_secret_key_file)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"bot CURVE keys: {exc}") from exc
+    elif not is_loopback_address(address):
+        raise ConfigError(
+            f"scheduler.zmq_address {address} is not loopback: set bot.curve_server_key_file "
+            "and bot.curve_secret_key_file (see docs/scheduler.md)"
+        )
+    return curve
+
+
 def make_handler(config: Config) -> Handler:
+    """The bot's handler; refuses (ConfigError) a link off loopback without CURVE keys."""
     return Handler(
         config.bot.handler_id,
         address=config.scheduler.zmq_address,
         token=secret("DRAFTPOD_API_TOKEN"),
         ack_timeout=config.bot.ack_timeout_seconds,
         heartbeat_seconds=config.scheduler.heartbeat_seconds,
+        curve=handler_keys(config),
     )
 
 

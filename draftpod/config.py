@@ -69,6 +69,9 @@ class SchedulerConfig:
     cleanup_after_seconds: int
     idle_after_seconds: int
     keep_runs_seconds: int
+    curve_secret_key_file: str
+    curve_clients_dir: str
+    allow_takeover: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,8 @@ class BotConfig:
     database_busy_timeout_seconds: float
     progress_edit_seconds: float
     sync_commands: bool
+    curve_server_key_file: str
+    curve_secret_key_file: str
 
 
 @dataclass(frozen=True, slots=True)

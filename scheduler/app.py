@@ -13,7 +13,9 @@ import signal
 import sys
 
 from draftpod.config import Config, secret
+from scheduler.client import is_loopback_address
 from scheduler.database import StoreLocked, UnusableDatabaseUrl, check_driver, engine_url
+from scheduler.keys import KeyFileError
 from scheduler.server import SchedulerServer, ServerSettings
 
 log = logging.getLogger("scheduler")
@@ -37,7 +39,27 @@ def settings_from(config: Config) -> ServerSettings:
         idle_after_seconds=float(s.idle_after_seconds),
         keep_runs_seconds=float(s.keep_runs_seconds),
         api_token=secret(TOKEN_ENV),
+        curve_secret_key_file=s.curve_secret_key_file,
+        curve_clients_dir=s.curve_clients_dir,
+        allow_takeover=s.allow_takeover,
     )
+
+
+def check_link_security(settings: ServerSettings) -> str | None:
+    """Why these settings must not run, or None: the ZMQ link off loopback needs CURVE."""
+    curve = settings.curve_secret_key_file, settings.curve_clients_dir
+    if any(curve) and not all(curve):
+        return (
+            "scheduler.curve_secret_key_file and scheduler.curve_clients_dir go together: CURVE "
+            "without an allow-list of client keys would let any key in"
+        )
+    if not is_loopback_address(settings.zmq_address) and not all(curve):
+        return (
+            f"scheduler.zmq_address {settings.zmq_address} is not loopback: set "
+            "scheduler.curve_secret_key_file and scheduler.curve_clients_dir (keys from "
+            "`python -m scheduler keys`, see docs/scheduler.md), or bind 127.0.0.1"
+        )
+    return None
 
 
 async def serve(settings: ServerSettings) -> None:
@@ -70,9 +92,16 @@ def run(config: Config) -> int:
     except UnusableDatabaseUrl as exc:
         print(f"scheduler: scheduler.database_url: {exc}", file=sys.stderr)
         return 2
+    refusal = check_link_security(settings)
+    if refusal is not None:
+        print(f"scheduler: {refusal}", file=sys.stderr)
+        return 2
     try:
         asyncio.run(serve(settings))
     except StoreLocked as exc:
         print(f"scheduler: {exc}", file=sys.stderr)
         return 3
+    except KeyFileError as exc:
+        print(f"scheduler: {exc}", file=sys.stderr)
+        return 2
     return 0

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import random
 import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -46,6 +48,57 @@ F = TypeVar("F", bound=JobFunction)
 
 # Silence longer than this many heartbeats means the scheduler is gone (DESIGN section 4).
 SILENT_BEATS = 3
+# A handler's routing id is its handler id, this separator and a suffix of its own (one per
+# Handler object): a reconnect of the same object takes its route over at once
+# (ROUTER_HANDOVER), and the scheduler can tell a second process with the same id from it.
+SESSION_SEPARATOR = b"\x00"
+
+
+def handler_id_of(identity: bytes) -> str | None:
+    """The handler id a routing id stands for (``id`` or ``id\\x00session``), or None."""
+    try:
+        return identity.split(SESSION_SEPARATOR, 1)[0].decode()
+    except UnicodeDecodeError:
+        return None
+
+
+def is_loopback_address(address: str) -> bool:
+    """Whether a ZMQ endpoint can only be reached from this machine (loopback TCP, ipc, inproc)."""
+    scheme, _, rest = address.partition("://")
+    if scheme in ("ipc", "inproc"):
+        return True
+    if scheme != "tcp":
+        return False
+    host = rest.rsplit(":", 1)[0].strip("[]")
+    if ";" in host:  # tcp://source;destination: the destination counts
+        host = host.rsplit(";", 1)[1]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class CurveKeys:
+    """A handler's side of CURVE: the scheduler's public key and the handler's own key pair
+    (z85 bytes, as :func:`load_curve_keys` reads them from ``zmq.auth`` key files)."""
+
+    server_public: bytes
+    public: bytes
+    secret: bytes = field(repr=False)
+
+
+def load_curve_keys(server_public_file: str, secret_file: str) -> CurveKeys:
+    """Read the scheduler's ``.key`` file and this handler's ``.key_secret`` file."""
+    from zmq.auth.certs import load_certificate
+
+    server_public, _ = load_certificate(server_public_file)
+    public, secret = load_certificate(secret_file)
+    if secret is None:
+        raise ValueError(f"{secret_file}: holds no secret key (give the .key_secret file)")
+    return CurveKeys(server_public, public, secret)
 
 
 class SchedulerRejected(SchedulerError):
@@ -79,11 +132,14 @@ class Handler:
         max_frame_bytes: int = p.DEFAULT_MAX_FRAME_BYTES,
         result_cache_size: int = 10_000,
         context: zmq.asyncio.Context | None = None,
+        curve: CurveKeys | None = None,
     ) -> None:
         if not handler_id or len(handler_id) > p.MAX_ID_CHARS:
             raise ValueError(f"handler_id must be 1 to {p.MAX_ID_CHARS} characters")
         self.handler_id = handler_id
+        self.identity = handler_id.encode() + SESSION_SEPARATOR + uuid.uuid4().hex[:12].encode()
         self.address = address
+        self._curve = curve
         self.shards = shards
         self._token = token or ""
         self._ack_timeout = ack_timeout
@@ -285,7 +341,11 @@ class Handler:
     async def _session(self) -> bool:
         """One socket's life; returns whether it ever registered, once the scheduler goes silent."""
         socket = self._context.socket(zmq.DEALER)
-        socket.setsockopt(zmq.ROUTING_ID, self.handler_id.encode())
+        socket.setsockopt(zmq.ROUTING_ID, self.identity)
+        if self._curve is not None:
+            socket.setsockopt(zmq.CURVE_SERVERKEY, self._curve.server_public)
+            socket.setsockopt(zmq.CURVE_PUBLICKEY, self._curve.public)
+            socket.setsockopt(zmq.CURVE_SECRETKEY, self._curve.secret)
         socket.setsockopt(zmq.LINGER, 0)
         socket.setsockopt(zmq.RECONNECT_IVL, 100)
         socket.setsockopt(zmq.RECONNECT_IVL_MAX, 2000)
@@ -433,4 +493,14 @@ def _json_time(key: str, value: Any) -> Any:
     return value
 
 
-__all__ = ["Handler", "HandlerStopped", "JobFunction", "SchedulerRejected", "TimerPolicy"]
+__all__ = [
+    "CurveKeys",
+    "Handler",
+    "HandlerStopped",
+    "JobFunction",
+    "SchedulerRejected",
+    "TimerPolicy",
+    "handler_id_of",
+    "is_loopback_address",
+    "load_curve_keys",
+]

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 import zmq.asyncio
@@ -38,6 +39,7 @@ from scheduler.database import (
     migrate,
     sqlite_path,
 )
+from scheduler.keys import AllowListAuthenticator, load_server_keys
 from scheduler.lifecycle import Lifecycle
 from scheduler.metrics import Metrics
 from scheduler.outbox import Outbox
@@ -70,6 +72,11 @@ class ServerSettings:
     keep_runs_seconds: float
     api_token: str | None = None
     http_enabled: bool = True
+    # CURVE on the ROUTER: the scheduler's secret key file and the folder of allowed clients'
+    # public keys (see scheduler/keys.py); both empty: no CURVE (loopback only, see app.py).
+    curve_secret_key_file: str = ""
+    curve_clients_dir: str = ""
+    allow_takeover: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,7 @@ class SchedulerServer:
         self._lock: StoreLock | None = None
         self._context: zmq.asyncio.Context | None = None
         self._http: Any = None
+        self._auth: AllowListAuthenticator | None = None
         self.router: Router
         self.store: Store
         self.timers: AsyncIOScheduler
@@ -133,6 +141,12 @@ class SchedulerServer:
                 cleanup_after=s.cleanup_after_seconds,
             )
             self._context = zmq.asyncio.Context()
+            curve = None
+            if s.curve_secret_key_file:
+                curve = load_server_keys(Path(s.curve_secret_key_file), Path(s.curve_clients_dir))
+                self._auth = AllowListAuthenticator(self._context, curve.clients)
+                self._auth.start()
+                log.info("CURVE on: %d allowed client keys", len(curve.clients))
             self.router = Router(
                 s.zmq_address,
                 context=self._context,
@@ -140,6 +154,8 @@ class SchedulerServer:
                 max_frame_bytes=s.max_frame_bytes,
                 token=s.api_token,
                 metrics=self.metrics,
+                curve=curve,
+                allow_takeover=s.allow_takeover,
             )
             self.outbox = Outbox(
                 self.router,
@@ -200,6 +216,9 @@ class SchedulerServer:
                     checkpoint(path, "TRUNCATE")
         if getattr(self, "router", None) is not None:
             self.router.close()
+        if self._auth is not None:
+            self._auth.stop()
+            self._auth = None
         if self._context is not None:
             self._context.term()
             self._context = None

@@ -35,6 +35,14 @@ def run(args: argparse.Namespace, config: Config) -> int:
             file=sys.stderr,
         )
         return 2
+    from bot.app import handler_keys
+    from draftpod.config import ConfigError
+
+    try:
+        handler_keys(config)
+    except ConfigError as exc:
+        print(f"draftpod bot: {exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

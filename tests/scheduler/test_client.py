@@ -66,7 +66,8 @@ async def handler(wire: WireScheduler) -> AsyncIterator[Handler]:
 
 
 async def test_registers_with_its_id_as_identity(wire: WireScheduler, handler: Handler) -> None:
-    """The handler's ZMQ identity is its fixed id, and register lists its methods and shards."""
+    """The handler's ZMQ identity is its fixed id with a session suffix of its own (the same
+    across its reconnects), and register lists its methods and shards."""
 
     @handler.job("echo")
     async def echo(params: dict[str, Any]) -> Any:
@@ -74,7 +75,7 @@ async def test_registers_with_its_id_as_identity(wire: WireScheduler, handler: H
 
     start = asyncio.create_task(handler.start(timeout=5))
     identity, message = await wire.expect(p.Register)
-    assert identity == b"h1"
+    assert identity == handler.identity and identity.startswith(b"h1\x00")
     assert message == p.Register("h1", ("echo",), (), "")
     await wire.send(identity, p.Registered("h1", 0.25))
     assert await start is True and handler.registered
