@@ -24,7 +24,6 @@ from typing import Any
 
 import zmq.asyncio
 from apscheduler.executors.asyncio import AsyncIOExecutor
-from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -42,6 +41,7 @@ from scheduler.database import (
 from scheduler.keys import AllowListAuthenticator, load_server_keys
 from scheduler.lifecycle import Lifecycle
 from scheduler.metrics import Metrics
+from scheduler.monotonic import MonotonicTimers
 from scheduler.outbox import Outbox
 from scheduler.router import HandlerInfo, Router
 from scheduler.store import Deadline, Finished, RunRecord, Store
@@ -101,7 +101,7 @@ class SchedulerServer:
         self._auth: AllowListAuthenticator | None = None
         self.router: Router
         self.store: Store
-        self.timers: AsyncIOScheduler
+        self.timers: MonotonicTimers
         self.recurring: AsyncIOScheduler
         self.timetable: Timetable
         self.lifecycle: Lifecycle
@@ -118,21 +118,17 @@ class SchedulerServer:
             # start instead of being dropped after APScheduler's default 1 s.
             defaults = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
             # Recurring jobs live in the durable job store. One-shot jobs are durable in the
-            # deadlines table and kept in memory by a scheduler of their own, rebuilt at every
-            # start: a second durable copy would cost a commit per fire and add nothing, and
-            # sharing a scheduler would poll the database at every timer's wake-up.
+            # deadlines table and armed in memory as monotonic timers, rebuilt at every start: a
+            # second durable copy would cost a commit per fire and add nothing, sharing a
+            # scheduler would poll the database at every timer's wake-up, and APScheduler's
+            # wall-clock date triggers would fire or hold timers when the clock jumps.
             self.recurring = AsyncIOScheduler(
                 jobstores={"default": SQLAlchemyJobStore(engine=engine)},
                 executors={"default": AsyncIOExecutor()},
                 job_defaults=defaults,
                 timezone=UTC,
             )
-            self.timers = AsyncIOScheduler(
-                jobstores={"default": MemoryJobStore()},
-                executors={"default": AsyncIOExecutor()},
-                job_defaults=defaults,
-                timezone=UTC,
-            )
+            self.timers = MonotonicTimers(self._due)
             self.timetable = Timetable(self.store, self.timers, self.recurring)
             self.lifecycle = Lifecycle(
                 self.store,
@@ -168,8 +164,7 @@ class SchedulerServer:
             for run in self.store.pending_runs():
                 await self.outbox.add(run)
             jobs.bind(self)
-            for scheduler in self.timetable.schedulers:
-                scheduler.start(paused=True)
+            self.recurring.start(paused=True)
             created, removed = self.timetable.reconcile()
             log.info(
                 "job store rebuilt from deadlines: %d armed, %d stale removed", created, removed
@@ -182,8 +177,8 @@ class SchedulerServer:
             self._tasks.spawn(self._prune(), "prune runs")
             if sqlite_path(engine) is not None:
                 self._tasks.spawn(self._checkpoints(), "sqlite checkpoints")
-            for scheduler in self.timetable.schedulers:
-                scheduler.resume()
+            self.timers.start()
+            self.recurring.resume()
         except BaseException:
             await self.stop()
             raise
@@ -199,9 +194,9 @@ class SchedulerServer:
         """Stop taking work, close the sockets and the store, release the lock."""
         jobs.bind(None)
         if getattr(self, "timetable", None) is not None:
-            for scheduler in self.timetable.schedulers:
-                if scheduler.running:
-                    scheduler.shutdown(wait=False)
+            self.timers.stop()
+            if self.recurring.running:
+                self.recurring.shutdown(wait=False)
         if self._http is not None:
             await self._http.cleanup()
             self._http = None
@@ -236,18 +231,27 @@ class SchedulerServer:
 
     # --- firing ------------------------------------------------------------------------------
 
+    def _due(self, job_id: str) -> None:
+        """A one-shot timer is up (in its own loop callback): take it, then deliver it."""
+        deadline = self.timetable.take(job_id)
+        if deadline is None:
+            log.debug("timer %s fired but is no longer armed", job_id)
+            return
+        self._tasks.spawn(self._fire(deadline, time.time()), f"fire {job_id}")
+
     async def fire_deadline(self, job_id: str) -> None:
+        """A one-shot job of an earlier version's APScheduler store: fire it as a timer would."""
+        self.timers.disarm(job_id)
+        self._due(job_id)
+
+    async def _fire(self, deadline: Deadline, now: float) -> None:
         """Deliver a due deadline now; its journal entry is committed in this turn's batch.
 
         Sending before the commit is safe because the run id is derived from the deadline: if
         the scheduler dies before the commit, the deadline is still pending, fires again at
         start with the same run id, and the handler answers from its cache instead of re-running.
         """
-        now = time.time()
-        deadline = self.timetable.take(job_id, now)
-        if deadline is None:
-            log.debug("timer %s fired but is no longer armed", job_id)
-            return
+        job_id = deadline.job_id
         run = RunRecord(
             run_id_for(deadline),
             job_id,
@@ -389,7 +393,7 @@ class SchedulerServer:
     def gauges(self) -> dict[str, float]:
         return {
             "handlers": len(self.router.handlers),
-            "jobs_scheduled": sum(len(s.get_jobs()) for s in self.timetable.schedulers),
+            "jobs_scheduled": self.timetable.jobs_scheduled(),
             "jobs_due": len(self.outbox.pending),
             "runs_held": self.outbox.held,
         }

@@ -2,11 +2,12 @@
 
 APScheduler 3.x removes a one-shot job from its store before running it, so a scheduler killed at
 that moment would lose the timer. Every one-shot job therefore has a deadlines row, which goes
-from pending to fired in the same transaction that opens its run; APScheduler holds these jobs in
-a memory store that :meth:`Timetable.reconcile` rebuilds from the pending rows at every start.
-Recurring jobs (interval, cron) live in APScheduler's SQLAlchemy job store alone. Scheduled
-callables are module-level functions in :mod:`scheduler.jobs` with primitive arguments, added
-with ``replace_existing=True``.
+from pending to fired in the same transaction that opens its run; while the process runs, the
+pending rows are armed as monotonic timers (:mod:`scheduler.monotonic`, so that a wall-clock
+jump neither fires nor holds them), rebuilt from the table by :meth:`Timetable.reconcile` at
+every start. Recurring jobs (interval, cron) live in APScheduler's SQLAlchemy job store alone;
+its callables are module-level functions in :mod:`scheduler.jobs` with primitive arguments,
+added with ``replace_existing=True``.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from scheduler import jobids
+from scheduler.monotonic import MonotonicTimers
 from scheduler.store import Deadline, Store, deadlines
 from scheduler.triggers import DateSpec, parse_trigger
 
 log = logging.getLogger("scheduler.timetable")
 
+# One-shot jobs of earlier versions lived in APScheduler too; reconcile removes any left there.
 FIRE_DEADLINE = "scheduler.jobs:fire_deadline"
 FIRE_RECURRING = "scheduler.jobs:fire_recurring"
 
@@ -42,45 +45,38 @@ class Changes:
 
 
 class Timetable:
-    def __init__(self, store: Store, timers: BaseScheduler, recurring: BaseScheduler) -> None:
+    def __init__(self, store: Store, timers: MonotonicTimers, recurring: BaseScheduler) -> None:
         self.store = store
         self.timers = timers
         self.recurring = recurring
         # What each armed one-shot timer delivers, so firing needs no database read.
         self.armed: dict[str, Deadline] = {}
 
-    @property
-    def schedulers(self) -> tuple[BaseScheduler, BaseScheduler]:
-        return (self.timers, self.recurring)
-
     def apply(self, changes: Changes) -> None:
         added = {d.job_id for d in changes.add}
         for job_id in changes.remove:
             if job_id not in added:
-                self.armed.pop(job_id, None)
-                with contextlib.suppress(JobLookupError):
-                    self.timers.remove_job(job_id)
+                self._disarm(job_id)
         for deadline in changes.add:
             self._arm(deadline)
 
-    def take(self, job_id: str, now: float) -> Deadline | None:
-        """The armed deadline a timer fired for, disarmed; None if it was cancelled meanwhile."""
-        deadline = self.armed.get(job_id)
-        if deadline is None or deadline.due_at > now + 1.0:
-            return None
-        return self.armed.pop(job_id)
+    def take(self, job_id: str) -> Deadline | None:
+        """The deadline whose timer just fired, disarmed; None if it was cancelled meanwhile.
+
+        Called in the timer's own callback, so a re-arm cannot slip in between.
+        """
+        return self.armed.pop(job_id, None)
 
     def _arm(self, deadline: Deadline) -> None:
         self.armed[deadline.job_id] = deadline
-        job_id, due_at, name = deadline.job_id, deadline.due_at, deadline.kind
-        self.timers.add_job(
-            FIRE_DEADLINE,
-            trigger=DateTrigger(run_date=datetime.fromtimestamp(due_at, UTC), timezone=UTC),
-            args=[job_id],
-            id=job_id,
-            name=name,
-            replace_existing=True,
-        )
+        self.timers.arm(deadline.job_id, deadline.due_at)
+
+    def _disarm(self, job_id: str) -> bool:
+        self.armed.pop(job_id, None)
+        return self.timers.disarm(job_id)
+
+    def jobs_scheduled(self) -> int:
+        return len(self.timers) + len(self.recurring.get_jobs())
 
     def reconcile(self) -> tuple[int, int]:
         """Make APScheduler hold exactly the pending deadlines; returns (armed, removed)."""
@@ -90,10 +86,9 @@ class Timetable:
             if job.func_ref == FIRE_DEADLINE or job.id in pending:
                 self.recurring.remove_job(job.id)
                 removed += 1
-        for job in self.timers.get_jobs():
-            if job.id not in pending:
-                self.armed.pop(job.id, None)
-                self.timers.remove_job(job.id)
+        for job_id in self.timers:
+            if job_id not in pending:
+                self._disarm(job_id)
                 removed += 1
         for deadline in pending.values():
             self._arm(deadline)
@@ -127,9 +122,7 @@ class Timetable:
             return spec.run_date
         with self.store.transaction() as conn:
             cancelled = self.store.cancel_pending(conn, deadlines.c.job_id == job_id)
-        self.armed.pop(job_id, None)
-        with contextlib.suppress(JobLookupError):
-            self.timers.remove_job(job_id)
+        self._disarm(job_id)
         job = self.recurring.add_job(
             FIRE_RECURRING,
             trigger=spec,
@@ -145,39 +138,43 @@ class Timetable:
         """Remove a general job; True if there was one."""
         with self.store.transaction() as conn:
             cancelled = self.store.cancel_pending(conn, deadlines.c.job_id == job_id)
-        found = bool(cancelled)
-        self.armed.pop(job_id, None)
-        for scheduler in self.schedulers:
-            with contextlib.suppress(JobLookupError):
-                scheduler.remove_job(job_id)
-                found = True
+        found = self._disarm(job_id) or bool(cancelled)
+        with contextlib.suppress(JobLookupError):
+            self.recurring.remove_job(job_id)
+            found = True
         return found
 
     def describe(self, job_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Scheduled jobs as JSON: id, kind, handler, method, params, trigger, next run."""
         wanted = set(job_ids) if job_ids is not None else None
         out: list[dict[str, Any]] = []
-        for job in [*self.timers.get_jobs(), *self.recurring.get_jobs()]:
-            if wanted is not None and job.id not in wanted:
+        for deadline in list(self.armed.values()):
+            if wanted is not None and deadline.job_id not in wanted:
                 continue
-            if job.func_ref == FIRE_RECURRING:
-                _, handler_id, method, params_json = job.args
-                item = {
-                    "kind": "recurring",
-                    "handler_id": handler_id,
-                    "method": method,
-                    "params": json.loads(params_json),
-                }
-            else:
-                deadline = self.armed.get(job.id)
-                if deadline is None:
-                    continue
-                item = {
+            due = datetime.fromtimestamp(deadline.due_at, UTC)
+            out.append(
+                {
+                    "job_id": deadline.job_id,
                     "kind": deadline.kind,
                     "handler_id": deadline.handler_id,
                     "method": deadline.method,
                     "params": deadline.params,
+                    "trigger": str(DateTrigger(run_date=due, timezone=UTC)),
+                    "next_run_time": due.isoformat(),
                 }
+            )
+        for job in self.recurring.get_jobs():
+            if wanted is not None and job.id not in wanted:
+                continue
+            if job.func_ref != FIRE_RECURRING:
+                continue
+            _, handler_id, method, params_json = job.args
+            item = {
+                "kind": "recurring",
+                "handler_id": handler_id,
+                "method": method,
+                "params": json.loads(params_json),
+            }
             next_run = job.next_run_time
             out.append(
                 {
