@@ -224,3 +224,11 @@ async def at_pick(t: Table, user: User, pick_no: int, timeout: float = 60) -> No
         return (found is not None and pick_no_of(found[1]["custom_id"]) >= pick_no) or None
 
     await t.driver.wait_for(there, f"{user.username} at pick {pick_no}", timeout)
+
+
+async def refusal(handle: Any, timeout: float = 10) -> str:
+    """The text of an ephemeral answer (only the one who acted sees it)."""
+    assert await handle.acknowledged(timeout) == 4
+    answer = await handle.message(timeout)
+    assert answer.ephemeral, answer.content
+    return str(answer.content)
