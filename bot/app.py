@@ -22,7 +22,7 @@ from bot.cogs import EXTENSIONS
 from bot.draft.catalog import Catalog
 from bot.jobs import JOB_METHODS
 from bot.outbound import OutboundQueue
-from bot.outbound.discord_transport import DiscordTransport
+from bot.outbound.discord_transport import RETRY, DiscordTransport
 from bot.render import Renderer
 from bot.service import DraftService, SchedulerLink, Stopping
 from bot.sets import load_catalog
@@ -72,7 +72,9 @@ class DraftBot(commands.Bot):
         self._quiet = asyncio.Event()
         self._quiet.set()
         self.outbound: OutboundQueue[Any] = OutboundQueue(
-            DiscordTransport(self), coalesce_seconds=config.bot.edit_coalesce_seconds
+            DiscordTransport(self),
+            coalesce_seconds=config.bot.edit_coalesce_seconds,
+            retry=RETRY,
         )
         self.presenter = DiscordPresenter(
             self,

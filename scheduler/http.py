@@ -88,7 +88,11 @@ async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
         return await handler(request)
     except web.HTTPException as exc:
         if exc.status >= 400 and exc.content_type != "application/json":
-            return _reply(exc.status, status="error", reason=exc.reason)
+            answer = _reply(exc.status, status="error", reason=exc.reason)
+            if "Allow" in exc.headers:
+                # A 405 says which methods the route takes (RFC 9110), as aiohttp's own does.
+                answer.headers["Allow"] = exc.headers["Allow"]
+            return answer
         raise
     except Exception:
         log.exception("HTTP %s %s failed", request.method, request.path)
@@ -123,6 +127,8 @@ async def schedule(request: web.Request) -> web.Response:
         body = await request.json(loads=json.loads)
     except (ValueError, UnicodeDecodeError):
         return _bad("body must be a JSON object")
+    except RecursionError:
+        return _bad("body is nested too deeply")
     if not isinstance(body, dict):
         return _bad("body must be a JSON object")
     known = {"handler_id", "job_method", "job_params", "trigger", "job_id"}
@@ -138,7 +144,9 @@ async def schedule(request: web.Request) -> web.Response:
     trigger = body.get("trigger")
     if not isinstance(trigger, dict):
         return _bad("trigger must be a JSON object with a type")
-    job_id = body.get("job_id") or f"job-{uuid.uuid4().hex}"
+    job_id = body.get("job_id", "")
+    if job_id == "":
+        job_id = f"job-{uuid.uuid4().hex}"
     if not isinstance(job_id, str) or len(job_id) > p.MAX_ID_CHARS:
         return _bad(f"job_id must be text of at most {p.MAX_ID_CHARS} characters")
     try:

@@ -59,7 +59,11 @@ def parse_trigger(spec: Mapping[str, Any]) -> DateSpec | BaseTrigger:
                 "an interval trigger needs a positive weeks/days/hours/minutes/seconds"
             )
         bounds = {k: parse_time(k, args[k]) for k in BOUNDS if k in args}
-        return IntervalTrigger(**units, **bounds, timezone=UTC)
+        try:
+            interval = IntervalTrigger(**units, **bounds, timezone=UTC)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise TriggerError(f"bad interval trigger: {exc}") from None
+        return _fires(interval, "interval")
     if kind == "cron":
         _only(args, (*CRON_FIELDS, *BOUNDS, "timezone"), "cron")
         fields = {k: args[k] for k in CRON_FIELDS if k in args}
@@ -70,10 +74,23 @@ def parse_trigger(spec: Mapping[str, Any]) -> DateSpec | BaseTrigger:
             raise TriggerError("a cron trigger needs at least one field")
         bounds = {k: parse_time(k, args[k]) for k in BOUNDS if k in args}
         try:
-            return CronTrigger(**fields, **bounds, timezone=args.get("timezone", "UTC"))
-        except (ValueError, TypeError, LookupError) as exc:
+            cron = CronTrigger(**fields, **bounds, timezone=args.get("timezone", "UTC"))
+        except (ValueError, TypeError, LookupError, OverflowError) as exc:
             raise TriggerError(f"bad cron trigger: {exc}") from None
+        return _fires(cron, "cron")
     raise TriggerError(f"trigger type must be date, interval or cron, not {kind!r}")
+
+
+def _fires(trigger: BaseTrigger, kind: str) -> BaseTrigger:
+    """The trigger, if it fires at least once from now on: one that never would (February 30,
+    a year gone by, an end date passed) is refused rather than stored to sit there unfired."""
+    try:
+        first = trigger.get_next_fire_time(None, datetime.now(UTC))
+    except (ValueError, OverflowError) as exc:
+        raise TriggerError(f"bad {kind} trigger: {exc}") from None
+    if first is None:
+        raise TriggerError(f"this {kind} trigger never fires from now on: {trigger}")
+    return trigger
 
 
 def parse_time(name: str, value: Any) -> datetime:

@@ -11,6 +11,7 @@ from bot.outbound.queue import (
     OutboundQueue,
     OutboundStats,
     QueueClosed,
+    Retry,
     WorkerFailed,
 )
 from bot.outbound.transport import Transport
@@ -20,6 +21,7 @@ __all__ = [
     "OutboundQueue",
     "OutboundStats",
     "QueueClosed",
+    "Retry",
     "Transport",
     "WorkerFailed",
 ]

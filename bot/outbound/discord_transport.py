@@ -8,11 +8,16 @@ REST call per job, never two. Rate limits are left to discord.py's own limiter, 
 
 from __future__ import annotations
 
+import asyncio
+import secrets
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Protocol, cast
 
+import aiohttp
 import discord
+
+from bot.outbound.queue import Retry
 
 BULK_DELETE_MAX = 100
 # Discord refuses bulk deletes of messages older than 14 days; a minute's margin keeps a message
@@ -82,3 +87,34 @@ class DiscordTransport:
             return False
         me = channel.guild.me
         return me is not None and channel.permissions_for(me).manage_messages
+
+
+def transient(error: BaseException) -> bool:
+    """Errors a later attempt may not meet: a 429 that outlasted discord.py's own retries, a
+    5xx, a connection that failed. A 4xx (unknown message, closed DMs...) stays."""
+    if isinstance(error, discord.HTTPException):
+        return error.status == 429 or error.status >= 500
+    return isinstance(error, aiohttp.ClientError | OSError | asyncio.TimeoutError)
+
+
+def prepare(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A send carries one nonce through every attempt, with ``enforce_nonce`` (discord.py sets
+    it with a nonce): Discord answers a repeat within minutes with the first message."""
+    prepared = dict(fields)
+    if kind == "send" and prepared.get("nonce") is None:
+        prepared["nonce"] = secrets.randbits(63)
+    return prepared
+
+
+def rewind(fields: Mapping[str, Any]) -> None:
+    """Files go back to their start: discord.py rewinds them between its own tries only."""
+    files = list(fields.get("files") or ()) + list(fields.get("attachments") or ())
+    if fields.get("file") is not None:
+        files.append(fields["file"])
+    for file in files:
+        if isinstance(file, discord.File):
+            file.reset()
+
+
+RETRY = Retry(transient, prepare=prepare, rewind=rewind)
+"""The bot's retry policy for the outbound queue."""

@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -63,11 +63,30 @@ class QueueClosed(OutboundError):
 
 
 @dataclass(frozen=True, slots=True)
+class Retry:
+    """How the queue retries a call that failed for a reason that may pass (a 429 storm longer
+    than the client's own retries, a 5xx, a dropped connection).
+
+    ``transient`` says which errors those are; the call is made again after each of ``delays``
+    seconds in turn, the channel's worker waiting meanwhile (so the channel's order holds).
+    ``prepare`` is applied once to a job's fields before its first attempt, ``rewind`` before
+    every later one: the transport makes a send idempotent there (a nonce Discord deduplicates
+    on, so a send whose answer was lost is not posted twice) and rewinds files it read.
+    """
+
+    transient: Callable[[BaseException], bool]
+    delays: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0)
+    prepare: Callable[[JobKind, Mapping[str, Any]], dict[str, Any]] = lambda _kind, f: dict(f)
+    rewind: Callable[[Mapping[str, Any]], None] = lambda _fields: None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboundStats:
     submitted: int
     merged: int
     calls: int
     failed: int
+    retried: int
     workers: int
     waiting: int
 
@@ -110,16 +129,18 @@ class OutboundQueue(Generic[M]):
         *,
         coalesce_seconds: float = 0.5,
         idle_seconds: float = 30.0,
+        retry: Retry | None = None,
     ) -> None:
         if coalesce_seconds < 0 or idle_seconds < 0:
             raise ValueError("coalesce_seconds and idle_seconds must be >= 0")
         self._transport = transport
         self._coalesce = coalesce_seconds
         self._idle = idle_seconds
+        self._retry = retry
         self._channels: dict[int, _Channel] = {}
         self._seq = itertools.count()
         self._closed = False
-        self._submitted = self._merged = self._calls = self._failed = 0
+        self._submitted = self._merged = self._calls = self._failed = self._retried = 0
 
     def send(
         self,
@@ -170,6 +191,7 @@ class OutboundQueue(Generic[M]):
             merged=self._merged,
             calls=self._calls,
             failed=self._failed,
+            retried=self._retried,
             workers=sum(1 for ch in self._channels.values() if ch.worker is not None),
             waiting=sum(len(ch.waiting) for ch in self._channels.values()),
         )
@@ -313,22 +335,46 @@ class OutboundQueue(Generic[M]):
             )
             return False
 
-    async def _call(self, channel_id: int, batch: list[Job]) -> None:
+    async def _attempt(self, channel_id: int, batch: list[Job], fields: Mapping[str, Any]) -> Any:
         job = batch[0]
         self._calls += 1
+        if job.kind == "send":
+            return await self._transport.send(channel_id, fields)
+        if job.kind == "edit":
+            assert job.message_id is not None
+            return await self._transport.edit(channel_id, job.message_id, fields)
+        if len(batch) == 1:
+            assert job.message_id is not None
+            await self._transport.delete(channel_id, job.message_id)
+        else:
+            ids = [done.message_id for done in batch if done.message_id is not None]
+            await self._transport.delete_many(channel_id, ids)
+        return None
+
+    async def _call(self, channel_id: int, batch: list[Job]) -> None:
+        job = batch[0]
+        retry = self._retry
+        fields: Mapping[str, Any] = job.fields
+        if retry is not None:
+            fields = retry.prepare(job.kind, job.fields)
+        delays = iter(retry.delays if retry is not None else ())
         try:
-            result: Any = None
-            if job.kind == "send":
-                result = await self._transport.send(channel_id, job.fields)
-            elif job.kind == "edit":
-                assert job.message_id is not None
-                result = await self._transport.edit(channel_id, job.message_id, job.fields)
-            elif len(batch) == 1:
-                assert job.message_id is not None
-                await self._transport.delete(channel_id, job.message_id)
-            else:
-                ids = [done.message_id for done in batch if done.message_id is not None]
-                await self._transport.delete_many(channel_id, ids)
+            while True:
+                try:
+                    result: Any = await self._attempt(channel_id, batch, fields)
+                    break
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    delay = (
+                        next(delays, None) if retry is not None and retry.transient(exc) else None
+                    )
+                    if delay is None or retry is None:
+                        raise
+                    self._retried += 1
+                    log.warning("outbound %s failed (%r); again in %.1f s", job.label, exc, delay)
+                    await asyncio.sleep(delay)
+                    retry.rewind(fields)
         except asyncio.CancelledError:
             for done in batch:
                 _settle(done, error=QueueClosed(done.label))

@@ -123,6 +123,9 @@ class DiscordPresenter:
         except discord.NotFound:
             log.warning("lobby message of pod %s is gone", pod_id)
             self._lobbies.pop(pod_id, None)
+        except discord.HTTPException as exc:
+            # Retried already (bot.outbound.Retry); the next change of the pod tries again.
+            log.warning("lobby of pod %s not edited: %s", pod_id, exc)
         except QueueClosed:
             # The bot is stopping; a restart shows every running pod's lobby again.
             log.info("lobby of pod %s not edited: the bot is stopping", pod_id)
@@ -195,7 +198,20 @@ class DiscordPresenter:
             record.channel_id, record.message_id, fields, group=result.pod_id, coalesce=False
         )
         if result.next_offer is not None:
-            await future
+            try:
+                await future
+            except discord.NotFound:
+                # The pack message was deleted (by a moderator, or Discord): the next pack
+                # must not go with it. It comes as a new message, which becomes the current one.
+                log.warning(
+                    "pack message %s of pod %s seat %s is gone; sending the pack again",
+                    record.message_id,
+                    result.pod_id,
+                    result.seat,
+                )
+                took = f"You took {card_line(result.card)}."
+                await self.deliver_pack(result.next_offer, note=took)
+                return
             await self._remember(
                 result.pod_id,
                 result.seat,
