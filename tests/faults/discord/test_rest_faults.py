@@ -51,14 +51,14 @@ async def test_a_429_storm_slows_the_draft_and_loses_nothing(tmp_path: Path, sco
     def arm(faults: Faults) -> list[Fault]:
         if scope == "global":
             return [faults.rate_limit(None, count=60, retry_after=0.05, is_global=True)]
-        return [faults.rate_limit(r, count=25, retry_after=0.1) for r in (MESSAGES, EDIT, CALLBACK)]
+        return [faults.rate_limit(r, count=12, retry_after=0.1) for r in (MESSAGES, EDIT, CALLBACK)]
 
     result, armed, drafters = await drafted_with(tmp_path, arm)
     fired = sum(f.fired for f in armed)
     record_figures(
         f"429 storm ({scope})",
         "faults.rate_limit, retry_after 0.05-0.1 s, "
-        + ("60 global" if scope == "global" else "25 each on message POST, PATCH, callback"),
+        + ("60 global" if scope == "global" else "12 each on message POST, PATCH, callback"),
         [result],
         note=f"{fired} 429s answered; {sum(d.unconfirmed for d in drafters)} answers unconfirmed",
     )
