@@ -622,6 +622,7 @@ class DraftService:
                 record.id, len(seats), self._timer_policy(record.settings, engine.pack_size)
             )
             offers: list[tuple[PackOffer, asyncio.Future[Any]]] = []
+            idle: list[int] = []
             for number, seat in enumerate(seats):
                 if seat.is_bot:
                     continue
@@ -631,8 +632,11 @@ class DraftService:
                     offers.append((self._offer(live, number), future))
                 else:
                     self.link.seat_idle(record.id, number)
+                    idle.append(number)
         finished = engine.finished
         self.presenter.lobby_changed(self.lobby_state(live))
+        for number in idle:
+            await self.presenter.retire_pack(record.id, number)
         for offer, future in offers:
             refreshed = _with_deadline(offer, await self.link.deadline(future))
             create_task(self.presenter.refresh_pack(refreshed), name=f"refresh {record.id}")
