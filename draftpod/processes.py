@@ -232,6 +232,16 @@ class Child:
             self._log = None
         return proc.returncode
 
+    async def kill(self) -> int | None:
+        """SIGKILL now, as a crash would end it (no clean-up in the child); the exit code.
+
+        For fault tests: the child's stores are left as a power cut would leave them.
+        """
+        if self.proc is not None and self.proc.returncode is None:
+            self._signal(signal.SIGKILL)
+            await self.proc.wait()
+        return await self.stop()
+
     def _signal(self, sig: signal.Signals) -> None:
         assert self.proc is not None
         try:

@@ -133,6 +133,11 @@ class DraftService:
         self.live: dict[int, LivePod] = {}
         # Pods that ended in this process, kept for /draft pool, deck and log until clean-up.
         self.ended: dict[int, LivePod] = {}
+        # Clear while restore() brings the running pods back: a pick timer the scheduler
+        # delivers meanwhile (the handler registers first, to send the pods' seat_waiting)
+        # waits for its pod instead of finding none and being answered as done.
+        self._restored = asyncio.Event()
+        self._restored.set()
 
     # -- the lobby ---------------------------------------------------------------------------
 
@@ -412,6 +417,7 @@ class DraftService:
 
     async def timeout(self, pod_id: int, seat: int, pick_no: int) -> dict[str, Any]:
         """The scheduler's ``pick_timeout``: auto-pick, but only if that pick is still open."""
+        await self._restored.wait()
         live = self.live.get(pod_id)
         if live is None or live.engine is None or live.record.status != "drafting":
             return {"skipped": "pod not drafting"}
@@ -577,12 +583,16 @@ class DraftService:
     async def restore(self) -> int:
         """Bring back every running pod from the store: replay, re-arm, show current packs."""
         restored = 0
-        for record in await self.store.pods.running():
-            try:
-                await self._restore(record)
-                restored += 1
-            except Exception:
-                log.exception("pod %s could not be restored", record.id)
+        self._restored.clear()
+        try:
+            for record in await self.store.pods.running():
+                try:
+                    await self._restore(record)
+                    restored += 1
+                except Exception:
+                    log.exception("pod %s could not be restored", record.id)
+        finally:
+            self._restored.set()
         return restored
 
     async def _restore(self, record: PodRecord) -> None:
@@ -612,6 +622,7 @@ class DraftService:
                 record.id, len(seats), self._timer_policy(record.settings, engine.pack_size)
             )
             offers: list[tuple[PackOffer, asyncio.Future[Any]]] = []
+            idle: list[int] = []
             for number, seat in enumerate(seats):
                 if seat.is_bot:
                     continue
@@ -621,8 +632,11 @@ class DraftService:
                     offers.append((self._offer(live, number), future))
                 else:
                     self.link.seat_idle(record.id, number)
+                    idle.append(number)
         finished = engine.finished
         self.presenter.lobby_changed(self.lobby_state(live))
+        for number in idle:
+            await self.presenter.retire_pack(record.id, number)
         for offer, future in offers:
             refreshed = _with_deadline(offer, await self.link.deadline(future))
             create_task(self.presenter.refresh_pack(refreshed), name=f"refresh {record.id}")

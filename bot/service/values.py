@@ -140,3 +140,6 @@ class Presenter(Protocol):
 
     async def refresh_pack(self, offer: PackOffer) -> None:
         """After a restart: make sure the player's DM shows this pack, sending it if not."""
+
+    async def retire_pack(self, pod_id: int, seat: int) -> None:
+        """After a restart, for a seat holding no pack: no menu is left working in its DM."""

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.service import Actor, PackOffer, PickResult, Player, ServiceError, Stopping
+from bot.draft import StalePick
+from bot.service import (
+    Actor,
+    PackOffer,
+    PickResult,
+    Player,
+    ServiceError,
+    Stopping,
+    TimeRanOut,
+)
 from bot.ui.words import describe
 
 if TYPE_CHECKING:
@@ -138,6 +147,14 @@ class PickSelect(
             result, fields = await work
         except Exception as exc:
             await refuse(interaction, exc)
+            if isinstance(exc, StalePick | TimeRanOut) and interaction.message is not None:
+                # A menu for a pick already made that still works on Discord's side: a pack
+                # message sent just before a crash, before the bot recorded it, and shown
+                # again by the restart. Take its menu away so it is not chosen from again.
+                message = interaction.message
+                await bot.presenter.drop_stale_menu(
+                    self.pod_id, self.seat, self.pick_no, message.channel.id, message.id
+                )
             return
         if fields is None:
             text = f"You already took **{result.card.name}** with that pick."

@@ -260,6 +260,26 @@ class DiscordPresenter:
             )
         await self.deliver_pack(offer, note="The bot restarted: here is your current pack.")
 
+    async def drop_stale_menu(
+        self, pod_id: int, seat: int, pick_no: int, channel_id: int, message_id: int
+    ) -> None:
+        """Remove the menu of a pack message whose pick ``pick_no`` is made, unless it is the
+        seat's recorded pack message and that has moved on to another pick (its menu is then
+        the newer one, put there by the pick itself)."""
+        record = await self.store.messages.current(pod_id, "pack", seat)
+        if record is not None and record.message_id == message_id and record.pick_no != pick_no:
+            return
+        self.outbound.edit(channel_id, message_id, {"view": None}, group=pod_id, coalesce=False)
+
+    async def retire_pack(self, pod_id: int, seat: int) -> None:
+        """At a restart, for a seat holding no pack: its recorded pack message loses its menu
+        (a crash between a pick's commit and its answer leaves that menu working)."""
+        record = await self.store.messages.current(pod_id, "pack", seat)
+        if record is not None:
+            self.outbound.edit(
+                record.channel_id, record.message_id, {"view": None}, group=pod_id, coalesce=False
+            )
+
     async def _remember(
         self, pod_id: int, seat: int, pick_no: int, channel_id: int, message_id: int
     ) -> None:

@@ -92,6 +92,10 @@ class PlayerStats:
     autopicks: int = 0
     refused: int = 0
     lost: int = 0
+    # Choices the bot never answered because it was down (only when crashes are expected),
+    # and choices that could not be sent because it was not connected: both chosen again.
+    unanswered: int = 0
+    unsent: int = 0
     pack_size: int = 0
     last_pick_no: int = 0
     to_next_pack_ms: list[float] = field(default_factory=list)
@@ -118,6 +122,7 @@ class Player:
         dawdler: bool,
         finished: asyncio.Event,
         wait_timeout: float,
+        crashes_expected: bool = False,
     ) -> None:
         self.driver = driver
         self.user = user
@@ -127,6 +132,9 @@ class Player:
         self.dawdler = dawdler
         self.finished = finished
         self.wait_timeout = wait_timeout
+        # The fault tests kill the bot: a choice it never answered is then no error, the
+        # player looks at its DMs again (the same pack still offered, or a new message).
+        self.crashes_expected = crashes_expected
         self.stats = PlayerStats()
         self.state: PlayerState = "waiting"
         self.over = False
@@ -203,11 +211,16 @@ class Player:
                 self.user, self._live(message), offer.custom_id, [value]
             )
         except DriverError:
+            if self._still_offers(message, offer):
+                self.stats.unsent += 1  # the bot is not connected (restarting): choose again
+                return message, None
             self.stats.autopicks += 1  # the select went away between the look and the choice
             return self._holding(message), None
         try:
             kind = await handle.acknowledged(ANSWER_TIMEOUT)
-        except (ApiError, WaitTimeout) as exc:
+        except WaitTimeout as exc:
+            return self._unanswered(message, offer, f"not answered: {exc}")
+        except ApiError as exc:
             self.stats.lost += 1
             self.stats.errors.append(f"{self.name}: pick {offer.pick_no} not answered: {exc}")
             return None, None
@@ -220,9 +233,7 @@ class Player:
                 else self.pick_seconds + ANSWER_TIMEOUT,
             )
         except WaitTimeout as exc:
-            self.stats.lost += 1
-            self.stats.errors.append(f"{self.name}: pick {offer.pick_no}: {exc}")
-            return None, None
+            return self._unanswered(message, offer, str(exc))
         if kind not in (UPDATE_MESSAGE, DEFERRED_UPDATE):
             self.stats.refused += 1  # an answer of its own: the bot said no (too late)
             self.stats.autopicks += 1
@@ -234,6 +245,24 @@ class Player:
             self.stats.to_queued_pack_ms.append(elapsed)
             return message, None
         return None, sent
+
+    def _unanswered(
+        self, message: Message, offer: PackOffer, why: str
+    ) -> tuple[Message | None, None]:
+        """A choice whose answer never came. If the message still offers the same pick, the
+        player chooses again from it (a bot that came back keeps a current menu working);
+        otherwise it waits for its next DM (the bot sends the current pack again)."""
+        if self.crashes_expected:
+            self.stats.unanswered += 1
+        else:
+            self.stats.lost += 1
+            self.stats.errors.append(f"{self.name}: pick {offer.pick_no} {why}")
+        return (message if self._still_offers(message, offer) else self._holding(message)), None
+
+    def _still_offers(self, message: Message, offer: PackOffer) -> bool:
+        live = self._live(message)
+        now = offer_on(live)
+        return not live.deleted and now is not None and now.custom_id == offer.custom_id
 
     def _moved_on(self, message: Message, offer: PackOffer) -> bool:
         now = offer_on(self._live(message))

@@ -107,41 +107,16 @@ async def _drafts(
     figures: dict[str, Any],
     errors: list[str],
 ) -> None:
-    assert stack.discord is not None and stack.channel is not None
+    assert stack.discord is not None
     driver = stack.discord.driver
-    create = {
-        "set": options.set_code,
-        "pick_seconds": options.pick_seconds,
-        "timer": options.timer,
-        "seats": options.seats,
-        "bots": options.bots,
-        "packs": options.packs,
-    }
-    # A pack can wait behind every other human running out of time once.
-    wait_timeout = options.players * (options.pick_seconds + 3.0) + 30.0
-    for index in range(options.pods):
-        pod = PodRun(index, driver, stack.channel, stack.players_of(index), create)
-        for seat, user in enumerate(pod.users):
-            pod.players.append(
-                Player(
-                    driver,
-                    user,
-                    random.Random(f"{options.seed}:{index}:{seat}"),
-                    pick_seconds=options.pick_seconds,
-                    slow_share=options.slow,
-                    dawdler=seat == len(pod.users) - 1 and len(pod.users) > 1,
-                    finished=pod.finished,
-                    wait_timeout=wait_timeout,
-                )
-            )
-        pods.append(pod)
+    pods.extend(make_pods(stack, options))
 
     async with SchedulerApi(stack.http_url, stack.api_token) as api:
         progress = Progress(pods, options.packs) if options.live else None
         await stack.guard(asyncio.gather(*(pod.open() for pod in pods)))
         before = driver.api_calls()
         started = time.monotonic()
-        watcher = asyncio.create_task(_watch(api, pods, progress), name="pod-watcher")
+        watcher = asyncio.create_task(watch_pods(api, pods, progress), name="pod-watcher")
         try:
             await stack.guard(asyncio.gather(*(pod.fill_and_start() for pod in pods)))
             await stack.guard(asyncio.gather(*(pod.draft() for pod in pods)))
@@ -166,7 +141,48 @@ async def _drafts(
         figures["metrics"] = await api.metrics()
 
 
-async def _watch(api: SchedulerApi, pods: list[PodRun], progress: Progress | None) -> None:
+def make_pods(
+    stack: Stack, options: DemoOptions, *, crashes_expected: bool = False
+) -> list[PodRun]:
+    """The pods of a run and their simulated players, with their seeded RNGs; nothing sent yet.
+
+    ``crashes_expected``: the bot may be killed under the players (the fault tests), so a
+    choice it never answered is chosen again instead of counted as an error.
+    """
+    assert stack.discord is not None and stack.channel is not None
+    driver = stack.discord.driver
+    create = {
+        "set": options.set_code,
+        "pick_seconds": options.pick_seconds,
+        "timer": options.timer,
+        "seats": options.seats,
+        "bots": options.bots,
+        "packs": options.packs,
+    }
+    # A pack can wait behind every other human running out of time once.
+    wait_timeout = options.players * (options.pick_seconds + 3.0) + 30.0
+    pods: list[PodRun] = []
+    for index in range(options.pods):
+        pod = PodRun(index, driver, stack.channel, stack.players_of(index), create)
+        for seat, user in enumerate(pod.users):
+            pod.players.append(
+                Player(
+                    driver,
+                    user,
+                    random.Random(f"{options.seed}:{index}:{seat}"),
+                    pick_seconds=options.pick_seconds,
+                    slow_share=options.slow,
+                    dawdler=seat == len(pod.users) - 1 and len(pod.users) > 1,
+                    finished=pod.finished,
+                    wait_timeout=wait_timeout,
+                    crashes_expected=crashes_expected,
+                )
+            )
+        pods.append(pod)
+    return pods
+
+
+async def watch_pods(api: SchedulerApi, pods: list[PodRun], progress: Progress | None) -> None:
     """Once a second: which pods the scheduler has ended, and the progress lines."""
     while True:
         try:

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from draftpod.config import Config
 from draftpod.demo.options import DemoOptions, RunFolder
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("draftpod.demo")
 T = TypeVar("T")
+ChildName = Literal["scheduler", "bot"]
 
 NAMES = (
     "Alice", "Bruno", "Chiara", "Dmitri", "Esi", "Farid", "Greta", "Hiro",
@@ -78,6 +79,7 @@ class Stack:
     _stopping: bool = False
     _died: asyncio.Future[str] | None = None
     _watchers: list[asyncio.Task[None]] = field(default_factory=list)
+    _killed: set[Child] = field(default_factory=set)
 
     async def __aenter__(self) -> Stack:
         try:
@@ -166,12 +168,38 @@ class Stack:
     def _watch(self, child: Child) -> None:
         async def watch() -> None:
             code = await child.wait()
+            if child in self._killed:
+                return
             if not self._stopping and self._died is not None and not self._died.done():
                 self._died.set_result(
                     f"{child.spec.name} exited with code {code} during the demo" + child.log_tail()
                 )
 
         self._watchers.append(asyncio.create_task(watch(), name=f"watch-{child.spec.name}"))
+
+    def child(self, name: ChildName) -> Child:
+        found = self.scheduler if name == "scheduler" else self.bot
+        assert found is not None, f"the {name} was never started"
+        return found
+
+    async def kill(self, name: ChildName) -> None:
+        """``kill -9`` one child, as a crash would (the fault tests); not reported as a death."""
+        child = self.child(name)
+        self._killed.add(child)
+        await child.kill()
+
+    async def restart(self, name: ChildName) -> None:
+        """Start a killed child again from the same command line: the settings file holds the
+        ports the scheduler bound first, so it binds them again, and the same stores."""
+        old = self.child(name)
+        assert not old.alive, f"the {name} is still running"
+        fresh = Child(old.spec)
+        await fresh.start()
+        if name == "scheduler":
+            self.scheduler = fresh
+        else:
+            self.bot = fresh
+        self._watch(fresh)
 
     async def guard(self, work: Awaitable[T]) -> T:
         """``await work``, unless a child dies first: then ``work`` is cancelled and
