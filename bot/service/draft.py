@@ -9,6 +9,7 @@ player is told to try again. Nothing here imports Discord: the presenter port do
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable
@@ -79,7 +80,7 @@ from bot.storage import (
 from bot.storage import PickRecord as StoredPick
 from bot.tasks import create_task
 from draftpod.config import Config
-from scheduler.client import TimerPolicy
+from scheduler.client import SchedulerRejected, TimerPolicy
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,12 @@ class LivePod:
     seats: tuple[SeatRecord, ...]
     engine: Pod | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The outcome while the pod is being ended (its record still says running until then).
+    ending: str | None = None
+
+    @property
+    def status(self) -> str:
+        return self.ending or self.record.status
 
     @property
     def id(self) -> int:
@@ -248,7 +255,7 @@ class DraftService:
     async def expire(self, pod_id: int) -> bool:
         """The lobby's time ran out (the scheduler's ``lobby_expired``); False if it had started."""
         live = self.live.get(pod_id)
-        if live is None or live.record.status != "open":
+        if live is None or live.status != "open":
             return False
         await self._end(live, "expired", tell_scheduler=False)
         return True
@@ -345,7 +352,7 @@ class DraftService:
     async def fill_timer(self, pod_id: int) -> dict[str, Any]:
         """The queue pod's fill timer fired: start with bot drafters if enough players came."""
         live = self.live.get(pod_id)
-        if live is None or live.record.status != "open":
+        if live is None or live.status != "open":
             return {"started": False, "why": "not an open lobby"}
         players = len(live.humans)
         if players < live.record.settings.min_seats:
@@ -419,7 +426,7 @@ class DraftService:
         """The scheduler's ``pick_timeout``: auto-pick, but only if that pick is still open."""
         await self._restored.wait()
         live = self.live.get(pod_id)
-        if live is None or live.engine is None or live.record.status != "drafting":
+        if live is None or live.engine is None or live.status != "drafting":
             return {"skipped": "pod not drafting"}
         async with live.lock:
             engine = live.engine
@@ -447,7 +454,7 @@ class DraftService:
 
     async def warn(self, pod_id: int, seat: int, pick_no: int, seconds_left: float) -> bool:
         live = self.live.get(pod_id)
-        if live is None or live.engine is None or live.record.status != "drafting":
+        if live is None or live.engine is None or live.status != "drafting":
             return False
         if not 0 <= seat < len(live.seats) or live.engine.current_pick(seat) != pick_no:
             return False
@@ -479,7 +486,7 @@ class DraftService:
         lobbies = [
             p
             for p in self.live.values()
-            if p.record.channel_id == channel_id and p.record.status == "open"
+            if p.record.channel_id == channel_id and p.status == "open"
         ]
         if not lobbies:
             raise NoPodHere(
@@ -542,13 +549,14 @@ class DraftService:
         return path.name, text
 
     def lobby_state(self, live: LivePod) -> LobbyState:
-        card_set = self._catalog().sets.get(live.record.set_code)
-        set_name = card_set.name if card_set is not None else live.record.set_code
+        record = live.record
+        if live.ending is not None:
+            record = replace(record, status=live.ending)  # type: ignore[arg-type]
+        card_set = self._catalog().sets.get(record.set_code)
+        set_name = card_set.name if card_set is not None else record.set_code
         expires = None
-        if live.record.status == "open" and self.config.draft.lobby_ttl_seconds > 0:
-            expires = live.record.created_at + timedelta(
-                seconds=self.config.draft.lobby_ttl_seconds
-            )
+        if record.status == "open" and self.config.draft.lobby_ttl_seconds > 0:
+            expires = record.created_at + timedelta(seconds=self.config.draft.lobby_ttl_seconds)
         progress: tuple[SeatProgress, ...] = ()
         autopicks = 0
         firsts: tuple[tuple[str, str, str], ...] = ()
@@ -576,7 +584,7 @@ class DraftService:
                     )
                     for n, seat in enumerate(engine.seats)
                 )
-        return LobbyState(live.record, set_name, live.seats, progress, expires, autopicks, firsts)
+        return LobbyState(record, set_name, live.seats, progress, expires, autopicks, firsts)
 
     # -- restart -----------------------------------------------------------------------------
 
@@ -714,8 +722,8 @@ class DraftService:
 
     @staticmethod
     def _require_phase(live: LivePod, status: str, action: str) -> None:
-        if live.record.status != status:
-            raise WrongPhase(live.id, live.record.status, action)
+        if live.status != status:
+            raise WrongPhase(live.id, live.status, action)
 
     @staticmethod
     def _require_power(live: LivePod, actor: Actor, action: str) -> None:
@@ -828,39 +836,54 @@ class DraftService:
         await self._end(live, "finished")
 
     async def _end(self, live: LivePod, outcome: str, *, tell_scheduler: bool = True) -> None:
+        """End the pod: logs, pools and the lobby's result first, then the scheduler, then the
+        store. A process killed on the way finds the pod still running at its restart and ends
+        it again; every step is idempotent (logs are rewritten, a pool already sent is not sent
+        again, the scheduler answers a repeated ``pod_end`` as done), so nothing is lost or sent
+        twice. Committing first would leave a finished pod whose players never got their pools
+        and whose timers the scheduler never cancelled."""
         async with live.lock:
-            if live.record.status not in ("open", "drafting"):
+            if live.record.status not in ("open", "drafting") or live.ending:
                 return
+            live.ending = outcome
+        try:
+            pools: tuple[PoolView, ...] = ()
+            engine = live.engine
+            if engine is not None and live.record.status == "drafting":
+                started = live.record.started_at or live.record.created_at
+                await asyncio.to_thread(
+                    write_pod_logs,
+                    engine,
+                    self.config.paths.logs_dir,
+                    event=str(live.id),
+                    started_at=started,
+                )
+                pools = tuple(
+                    PoolView(
+                        live.id,
+                        s.seat_no,
+                        s.display_name,
+                        live.record.set_code,
+                        engine.pool(s.seat_no),
+                        False,
+                    )
+                    for s in live.seats
+                    if not s.is_bot and s.user_id is not None
+                )
+            await self.presenter.pod_over(self.lobby_state(live), pools)
+            if tell_scheduler:
+                # Refused: the scheduler had ended it already (a second attempt after a crash).
+                with contextlib.suppress(SchedulerRejected):
+                    await self.link.pod_end(live.id, outcome)
+        except BaseException:
+            live.ending = None  # not ended: a later attempt (or the restart) does it all again
+            raise
+        async with live.lock:
             live.record = await self.store.pods.end(live.id, outcome, self.clock())  # type: ignore[arg-type]
             live.seats = await self.store.pods.seats(live.id)
+            live.ending = None
             self.live.pop(live.id, None)
             self.ended[live.id] = live
-        if tell_scheduler:
-            self.link.pod_end(live.id, outcome)
-        pools: tuple[PoolView, ...] = ()
-        engine = live.engine
-        if engine is not None:
-            started = live.record.started_at or live.record.created_at
-            await asyncio.to_thread(
-                write_pod_logs,
-                engine,
-                self.config.paths.logs_dir,
-                event=str(live.id),
-                started_at=started,
-            )
-            pools = tuple(
-                PoolView(
-                    live.id,
-                    s.seat_no,
-                    s.display_name,
-                    live.record.set_code,
-                    engine.pool(s.seat_no),
-                    False,
-                )
-                for s in live.seats
-                if not s.is_bot and s.user_id is not None
-            )
-        await self.presenter.pod_over(self.lobby_state(live), pools)
 
 
 def _with_deadline(offer: PackOffer, deadline: datetime | None) -> PackOffer:

@@ -301,25 +301,29 @@ class DiscordPresenter:
     # -- the end -----------------------------------------------------------------------------
 
     async def pod_over(self, state: LobbyState, pools: tuple[PoolView, ...]) -> None:
+        """The lobby's result and every player's pool, sent before it returns (the service
+        commits the end after this, so a crash on the way sends what is missing at restart)."""
         self.lobby_changed(state)
-        for pool in pools:
-            create_task(self._send_pool(state, pool), name=f"pool {pool.pod_id} {pool.seat}")
+        await asyncio.gather(*(self._send_pool(state, pool) for pool in pools))
         for key in [k for k in self._seat_locks if k[0] == state.pod.id]:
             self._seat_locks.pop(key, None)
             self._pack_images.pop(key, None)
 
     async def _send_pool(self, state: LobbyState, pool: PoolView) -> None:
+        """One player's pool image and deck file, once: a pool already sent is not sent again."""
         from bot.draft.exports import Deck, arena_text
 
         user = next(s.user_id for s in state.seats if s.seat_no == pool.seat)
         if user is None:
+            return
+        if await self.store.messages.current(pool.pod_id, "pool", pool.seat) is not None:
             return
         image = await self.renderer.pool_async(pool.cards, f"{pool.name} · pod #{pool.pod_id}")
         deck = arena_text(Deck.from_pool(pool.cards)).encode("utf-8")
         outcome = "is over" if state.pod.status == "finished" else f"was {state.pod.status}"
         try:
             channel = await self.dm_channel(user)
-            await self.outbound.send(
+            message = await self.outbound.send(
                 channel,
                 {
                     "content": f"Pod #{pool.pod_id} {outcome}: your {len(pool.cards)} picks. "
@@ -330,10 +334,15 @@ class DiscordPresenter:
                         discord.File(io.BytesIO(deck), filename=f"{_stem(pool.name)}-deck.txt"),
                     ],
                 },
+                key=("pool", pool.pod_id, pool.seat),
                 group=pool.pod_id,
             )
         except discord.HTTPException as exc:
             log.warning("pool of pod %s seat %s not sent: %s", pool.pod_id, pool.seat, exc)
+            return
+        await self.store.messages.put(
+            MessageRecord(message.id, channel, pool.pod_id, "pool", datetime.now(UTC), pool.seat)
+        )
 
 
 def _image_name(offer: PackOffer, image: RenderedImage) -> str:

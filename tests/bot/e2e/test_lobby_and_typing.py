@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from tests.scheduler.scheduler_support import wait_until
+
 from .harness import Drafter, description, pick_menu, table
 
 
@@ -18,7 +20,11 @@ async def test_a_lobby_nobody_starts_expires_and_says_so(tmp_path: Path) -> None
             lambda: "Expired" in description(lobby) or None, "the lobby to expire", 15
         )
         assert lobby.components == []
-        assert (await bot.store.pods.get(pod_id)).status == "expired"
+
+        async def expired() -> bool:
+            return (await bot.store.pods.get(pod_id)).status == "expired"
+
+        await wait_until(expired, what="the store to say the pod expired")
         assert await bot.store.pods.running_pod_of(alice.id) is None
 
 
