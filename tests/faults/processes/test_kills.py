@@ -27,10 +27,18 @@ def assert_sound(figures: Figures) -> None:
     assert figures.downtime_problems == []
 
 
+# Open: after five kills of the bot the pods do finish (every pick stored, each player's pool
+# recorded as sent), but the last restarted bot receives its gateway frames about one heartbeat
+# interval late ("Can't keep up ... 41.3s behind") and answers no interaction, so some simulated
+# players never see the end. Not found yet whether the bot or the local Discord's gateway is at
+# fault. The test is not run until then (it runs into its 180 s timeout every time).
 KILLED_BOT_STALLS = pytest.mark.xfail(
-    reason="open: after several kills of the bot, some players' choices are never answered "
-    "(the restarted bot logs discord.gateway 'Can't keep up ... 41.3s behind'); not found yet",
-    strict=False,
+    reason="open: after five bot kills, the restarted bot's gateway frames arrive a heartbeat "
+    "late and interactions go unanswered; see the comment above",
+    run=False,
+)
+KILLED_BOTH_MAY_STALL = pytest.mark.xfail(
+    reason="the same open stall can hit a bot killed with the scheduler", strict=False
 )
 
 
@@ -59,7 +67,7 @@ async def test_the_bot_killed_at_five_moments(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@KILLED_BOT_STALLS
+@KILLED_BOTH_MAY_STALL
 async def test_both_killed_together_then_the_scheduler_down_for_long(tmp_path: Path) -> None:
     """Three kills of both at once, then the scheduler alone down for three pick timers while
     the players keep picking through the bot."""
