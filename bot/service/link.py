@@ -81,13 +81,6 @@ class SchedulerLink:
             return value if isinstance(value, datetime) else None
         return None
 
-    async def drain(self, pod_id: int, timeout: float = 5.0) -> None:
-        """Wait until every request queued for the pod so far has been acknowledged."""
-        queue = self._pods.get(pod_id)
-        if queue is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(queue.items.join(), timeout)
-
     def _queue(self, pod_id: int, label: str, request: Request) -> asyncio.Future[Any]:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         queue = self._pods.setdefault(pod_id, _PodQueue())
